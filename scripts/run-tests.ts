@@ -1,0 +1,53 @@
+/**
+ * Runs the test suites with Node's own test runner (TypeScript through tsx).
+ *
+ *   unit      tests/unit + tests/db on the embedded PGlite: needs nothing installed.
+ *   services  tests/db on the PostgreSQL server at TEST_POSTGRES_URL
+ *             (default 127.0.0.1:5432) + tests/services (PostgreSQL and Redis).
+ *
+ * Extra arguments filter test files by substring: `npm test -- migrations`.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const SUITES: Record<string, { folders: string[]; env: Record<string, string> }> = {
+  unit: { folders: ['tests/unit', 'tests/db'], env: { TEST_DATABASE: 'embedded' } },
+  services: { folders: ['tests/db', 'tests/services'], env: { TEST_DATABASE: 'postgres' } },
+};
+
+function listTestFiles(folder: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const full = path.join(folder, entry);
+    if (statSync(full).isDirectory()) return listTestFiles(full);
+    return entry.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+const [suiteName = 'unit', ...filters] = process.argv.slice(2);
+const suite = SUITES[suiteName];
+if (!suite) {
+  console.error(`Unknown suite "${suiteName}". Use one of: ${Object.keys(SUITES).join(', ')}`);
+  process.exit(2);
+}
+const files = suite.folders
+  .flatMap(listTestFiles)
+  .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
+  .sort();
+if (files.length === 0) {
+  console.error(`No test files found for suite "${suiteName}"${filters.length ? ` matching ${filters.join(', ')}` : ''}.`);
+  process.exit(1);
+}
+
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  { stdio: 'inherit', env: { ...process.env, ...suite.env, NODE_ENV: 'test' } },
+);
+child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
