@@ -3,7 +3,8 @@
  *
  *   unit      tests/unit + tests/db on the embedded PGlite: needs nothing installed.
  *   services  tests/db on the PostgreSQL server at TEST_POSTGRES_URL
- *             (default 127.0.0.1:5432) + tests/services (PostgreSQL and Redis).
+ *             (default 127.0.0.1:5432) + tests/services (PostgreSQL and Redis)
+ *             + tests/e2e (npm start, the built app, and Debian's chromium).
  *
  * Extra arguments filter test files by substring: `npm test -- migrations`.
  */
@@ -13,7 +14,7 @@ import path from 'node:path';
 
 const SUITES: Record<string, { folders: string[]; env: Record<string, string> }> = {
   unit: { folders: ['tests/unit', 'tests/db'], env: { TEST_DATABASE: 'embedded' } },
-  services: { folders: ['tests/db', 'tests/services'], env: { TEST_DATABASE: 'postgres' } },
+  services: { folders: ['tests/db', 'tests/services', 'tests/e2e'], env: { TEST_DATABASE: 'postgres' } },
 };
 
 function listTestFiles(folder: string): string[] {

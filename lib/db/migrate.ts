@@ -22,19 +22,20 @@ export class MigrationError extends Error {
   override name = 'MigrationError';
 }
 
-export const DEFAULT_MIGRATIONS_DIR = path.join(process.cwd(), 'supabase', 'migrations');
+// next.config.ts traces this folder into the routes that read it (outputFileTracingIncludes).
+export const DEFAULT_MIGRATIONS_DIR = path.join(/*turbopackIgnore: true*/ process.cwd(), 'supabase', 'migrations');
 const FILE_PATTERN = /^(\d+)_([a-z0-9_]+)\.sql$/;
 const LOCK_KEY = 'peerscope:migrations';
 
 export async function loadMigrations(directory = DEFAULT_MIGRATIONS_DIR): Promise<Migration[]> {
-  const files = (await readdir(directory)).filter((file) => file.endsWith('.sql')).sort();
+  const files = (await readdir(/*turbopackIgnore: true*/ directory)).filter((file) => file.endsWith('.sql')).sort();
   const migrations: Migration[] = [];
   for (const file of files) {
     const match = FILE_PATTERN.exec(file);
     if (!match) {
       throw new MigrationError(`Migration file name "${file}" must look like 20260101000000_description.sql`);
     }
-    const sql = await readFile(path.join(directory, file), 'utf8');
+    const sql = await readFile(/*turbopackIgnore: true*/ path.join(directory, file), 'utf8');
     migrations.push({
       version: match[1]!,
       name: file,

@@ -11,8 +11,7 @@ describe('resolveDatabaseConfig', () => {
 
   it('accepts a PostgreSQL URL with prepared statements on', () => {
     const config = resolveDatabaseConfig({ DATABASE_URL: 'postgresql://app:secret@db.example.com:5432/peerscope' });
-    assert.equal(config.kind, 'postgres');
-    assert.ok(config.kind !== 'embedded');
+    assert.ok(config.kind === 'postgres');
     assert.equal(config.prepare, true);
     assert.equal(config.maxConnections, 10);
     assert.equal(config.display, 'postgresql://db.example.com:5432/peerscope');
@@ -24,8 +23,8 @@ describe('resolveDatabaseConfig', () => {
     });
     const byPort = resolveDatabaseConfig({ DATABASE_URL: 'postgres://postgres:pw@db.abc.supabase.co:6543/postgres' });
     for (const config of [byHost, byPort]) {
-      assert.equal(config.kind, 'supabase-pooler');
-      assert.ok(config.kind !== 'embedded' && config.prepare === false);
+      assert.ok(config.kind === 'supabase-pooler');
+      assert.equal(config.prepare, false);
     }
   });
 

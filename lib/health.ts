@@ -1,0 +1,52 @@
+import { checkDatabase, getSql } from './db/client';
+import { migrationStatus } from './db/migrate';
+import { resolveDatabaseConfig } from './db/config';
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  timestamp: string;
+  version: string;
+  database: {
+    ok: boolean;
+    kind: string;
+    latency_ms: number;
+    server_version?: string;
+    latest_migration?: string | null;
+    pending_migrations?: string[];
+    error?: string;
+  };
+}
+
+const VERSION = process.env.npm_package_version ?? '0.1.0';
+
+/** Probes the database and the migration ledger; never throws. */
+export async function getHealthReport(): Promise<HealthReport> {
+  const timestamp = new Date().toISOString();
+  let kind = 'unknown';
+  try {
+    const config = resolveDatabaseConfig();
+    // `npm start` tells its children when the URL points at the embedded PGlite.
+    kind = process.env.PEERSCOPE_DATABASE_KIND ?? (config.kind === 'embedded' ? 'unset' : config.kind);
+    const sql = getSql();
+    const database = await checkDatabase(sql, config.kind === 'embedded' ? 'DATABASE_URL' : config.display);
+    if (!database.ok) {
+      return { status: 'degraded', timestamp, version: VERSION, database: { ok: false, kind, latency_ms: database.latencyMs, error: database.error } };
+    }
+    const migrations = await migrationStatus(sql);
+    return {
+      status: migrations.pending.length === 0 ? 'ok' : 'degraded',
+      timestamp,
+      version: VERSION,
+      database: {
+        ok: true,
+        kind,
+        latency_ms: database.latencyMs,
+        server_version: database.serverVersion,
+        latest_migration: migrations.latest,
+        pending_migrations: migrations.pending,
+      },
+    };
+  } catch (error) {
+    return { status: 'degraded', timestamp, version: VERSION, database: { ok: false, kind, latency_ms: 0, error: (error as Error).message } };
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * `npm start`: the whole product on one machine.
+ *   1. database: DATABASE_URL, or the embedded PGlite (persisted in .data/pglite)
+ *   2. migrations from supabase/migrations
+ *   3. a production build of the web app when missing or stale (`--dev` runs next dev instead)
+ *   4. the web app and the crawler as supervised child processes
+ * Ctrl+C stops everything and closes the embedded database cleanly.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import nextEnv from '@next/env';
+import { bootstrapDatabase } from '../lib/db/bootstrap';
+import { migrate } from '../lib/db/migrate';
+import { productionBuildIsStale } from './lib/build-freshness';
+import { Supervisor, type ServiceSpec } from './lib/supervisor';
+
+const root = process.cwd();
+const devMode = process.argv.includes('--dev');
+nextEnv.loadEnvConfig(root, devMode);
+
+const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+const tsxCli = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const log = (message: string) => console.log(`[peerscope] ${message}`);
+
+async function main(): Promise<void> {
+  const database = await bootstrapDatabase(process.env, 'peerscope-start');
+  log(`database: ${database.display}`);
+  let shuttingDown = false;
+  const supervisor = new Supervisor((_name, code) => void shutdown(code ?? 1));
+
+  async function shutdown(exitCode: number): Promise<void> {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log('stopping…');
+    await supervisor.stopAll();
+    await database.close();
+    log('stopped.');
+    process.exit(exitCode);
+  }
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    const result = await migrate(database.sql, { log: (message) => log(`migrations: ${message}`) });
+    log(`migrations: ${result.applied.length} applied, ${result.alreadyApplied.length} already in place`);
+  } catch (error) {
+    console.error(`[peerscope] ${(error as Error).message}`);
+    await shutdown(1);
+    return;
+  }
+
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    PEERSCOPE_DATABASE_KIND: database.kind,
+    NEXT_TELEMETRY_DISABLED: '1',
+  };
+  const port = process.env.PORT ?? '3000';
+  const host = process.env.HOST ?? '127.0.0.1';
+
+  if (!devMode && (process.env.PEERSCOPE_SKIP_BUILD !== '1') && productionBuildIsStale(root)) {
+    log('building the web app (first start, or sources changed)…');
+    const build = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: childEnv });
+    if (build.status !== 0) {
+      console.error('[peerscope] the web app build failed; see the output above.');
+      await shutdown(1);
+      return;
+    }
+  }
+
+  const services: ServiceSpec[] = [
+    {
+      name: 'web',
+      command: process.execPath,
+      args: [nextBin, devMode ? 'dev' : 'start', '--port', port, '--hostname', host],
+      env: childEnv,
+      restartOnExit: false,
+    },
+  ];
+  const crawlerEntry = path.join(root, 'crawler', 'index.ts');
+  if (process.env.CRAWLER_ENABLED !== 'false' && existsSync(crawlerEntry)) {
+    services.push({ name: 'crawler', command: process.execPath, args: [tsxCli, crawlerEntry], env: childEnv, restartOnExit: true });
+  }
+  for (const service of services) supervisor.start(service);
+  log(`web app on http://${host}:${port}`);
+}
+
+main().catch((error: Error) => {
+  console.error(`[peerscope] ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createSqlForUrl } from '../../lib/db/client';
+import { startEmbeddedPostgres } from '../../lib/db/embedded';
+import { freePort, startProcess, waitForHttp } from '../helpers/processes';
+
+const tsxCli = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+function startPeerscope(env: Record<string, string>) {
+  const { DATABASE_URL: _ignored, ...inherited } = process.env;
+  return startProcess(process.execPath, [tsxCli, 'scripts/start.ts'], { ...inherited, ...env });
+}
+
+describe('npm start on the embedded database', () => {
+  let dataDir: string;
+  before(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'peerscope-start-'));
+  });
+  after(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('builds, migrates, serves the app, and shuts down cleanly keeping the data', { timeout: 300_000 }, async () => {
+    const port = await freePort();
+    const app = startPeerscope({ PORT: String(port), PGLITE_DATA_DIR: dataDir, CRAWLER_ENABLED: 'false' });
+    try {
+      const health = await (await waitForHttp(`http://127.0.0.1:${port}/api/health`, { process: app })).json();
+      assert.equal(health.status, 'ok');
+      assert.equal(health.database.kind, 'embedded');
+      assert.deepEqual(health.database.pending_migrations, []);
+      const home = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      assert.match(home, /Network overview/);
+    } finally {
+      assert.equal(await app.stop(), 0, `npm start did not exit cleanly:\n${app.output()}`);
+    }
+    assert.equal(existsSync(path.join(dataDir, 'peerscope.lock')), false, 'the data folder lock is released');
+
+    // The data survived: the folder opens again with the schema in place.
+    const reopened = await startEmbeddedPostgres({ dataDir });
+    const sql = createSqlForUrl(reopened.url);
+    try {
+      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from peerscope_migrations`;
+      assert.ok(row!.n >= 1);
+    } finally {
+      await sql.end();
+      await reopened.stop();
+    }
+  });
+
+  it('exits with a clear message when DATABASE_URL is not PostgreSQL', { timeout: 60_000 }, async () => {
+    const app = startPeerscope({ DATABASE_URL: 'mysql://root@127.0.0.1/x', CRAWLER_ENABLED: 'false' });
+    const code = await new Promise<number | null>((resolve) => app.child.once('exit', resolve));
+    assert.equal(code, 1);
+    assert.match(app.output(), /DATABASE_URL must start with postgres:\/\//);
+  });
+});
