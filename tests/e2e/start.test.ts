@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createSqlForUrl } from '../../lib/db/client';
 import { startEmbeddedPostgres } from '../../lib/db/embedded';
+import { launchBrowser, screenshot } from '../helpers/browser';
 import { freePort, startProcess, waitForHttp } from '../helpers/processes';
 
 const tsxCli = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -32,8 +33,16 @@ describe('npm start on the embedded database', () => {
       assert.equal(health.status, 'ok');
       assert.equal(health.database.kind, 'embedded');
       assert.deepEqual(health.database.pending_migrations, []);
-      const home = await (await fetch(`http://127.0.0.1:${port}/`)).text();
-      assert.match(home, /Network overview/);
+      const browser = await launchBrowser();
+      try {
+        const page = await browser.newPage();
+        await page.goto(`http://127.0.0.1:${port}/`);
+        await page.getByRole('heading', { name: 'Network overview' }).waitFor();
+        assert.equal(await page.locator('.stat').count(), 4);
+        await screenshot(page, 'start-home');
+      } finally {
+        await browser.close();
+      }
     } finally {
       assert.equal(await app.stop(), 0, `npm start did not exit cleanly:\n${app.output()}`);
     }
