@@ -167,34 +167,30 @@ function nodeFilters(sql: Sql, query: NodesQuery) {
     ${query.online === undefined ? sql`` : query.online ? sql`and status = 'up'` : sql`and status <> 'up'`}`;
 }
 
-/** Network-wide headline numbers: visible online nodes and the highest height among them. */
-export async function onlineSummary(sql: Sql): Promise<{ online: number; latestHeight: number | null }> {
-  const [row] = await sql<{ online: number; latest_height: number | null }[]>`
-    select count(*)::int as online, max(height) as latest_height
-    from nodes where status = 'up' and not hidden`;
-  return { online: row?.online ?? 0, latestHeight: row?.latest_height ?? null };
-}
-
 /** GET /api/nodes.json: one page of visible nodes, filtered and sorted. */
 export async function listNodes(sql: Sql, query: NodesQuery, now: Date = new Date()): Promise<NodesResponse> {
   const offset = (query.page - 1) * query.limit;
-  const [rows, [count], summary] = await Promise.all([
+  // One scan counts the page's matches and the network-wide online summary.
+  const [rows, [counts]] = await Promise.all([
     sql<NodeRow[]>`
       select ${sql(NODE_COLUMNS)} from nodes
       where ${nodeFilters(sql, query)}
       order by ${orderBy(sql, query.sort, query.order)}
       limit ${query.limit} offset ${offset}`,
-    sql<{ total: number }[]>`select count(*)::int as total from nodes where ${nodeFilters(sql, query)}`,
-    onlineSummary(sql),
+    sql<{ total: number; online: number; latest_height: number | null }[]>`
+      select count(*) filter (where ${nodeFilters(sql, query)})::int as total,
+             count(*) filter (where status = 'up')::int as online,
+             max(height) filter (where status = 'up') as latest_height
+      from nodes where not hidden`,
   ]);
   const nodes: Record<string, NodeView> = {};
   for (const row of rows) nodes[nodeAddress(row)] = nodeView(row);
   return {
     timestamp: unixSeconds(now)!,
-    total_nodes: summary.online,
-    latest_height: summary.latestHeight,
+    total_nodes: counts?.online ?? 0,
+    latest_height: counts?.latest_height ?? null,
     nodes,
-    pagination: pagination(query.page, query.limit, count?.total ?? 0),
+    pagination: pagination(query.page, query.limit, counts?.total ?? 0),
   };
 }
 

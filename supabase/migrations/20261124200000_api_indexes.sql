@@ -8,5 +8,4 @@ create index nodes_first_seen_asc_idx on nodes (first_seen asc, id);
 create index nodes_pix_score_asc_idx on nodes (pix_score asc nulls last, id);
 create index nodes_uptime_asc_idx on nodes (uptime_percentage asc nulls last, id);
 create index nodes_tier_order_asc_idx on nodes (tier_order asc, pix_score asc nulls last, id);
--- The leaderboards: online, visible, ranked nodes by rank.
-create index nodes_leaderboard_idx on nodes (rank, id) where status = 'up' and not hidden and rank is not null;
+-- The leaderboards use nodes_rank_idx (rank) where rank is not null, from the initial schema.
