@@ -117,7 +117,8 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
       }
 
       const paramsSchema = definition.params ?? z.object({});
-      const params = paramsSchema.safeParse(context ? await context.params : {});
+      // Next.js passes a context whose params resolve to undefined on routes without dynamic segments.
+      const params = paramsSchema.safeParse((context ? await context.params : undefined) ?? {});
       if (!params.success) return finish(jsonError(400, 'Invalid path parameters', describeZodError(params.error)));
       const query = definition.query.safeParse(Object.fromEntries(url.searchParams));
       if (!query.success) return finish(jsonError(400, 'Invalid query parameters', describeZodError(query.error)));

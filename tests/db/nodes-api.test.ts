@@ -124,6 +124,11 @@ describe(`GET /api/nodes.json on ${testBackend()}`, () => {
     assert.equal(unknown.response.status, 200);
   });
 
+  it('accepts the context Next.js passes to routes without dynamic segments (params resolving to undefined)', async () => {
+    const response = await getNodes(request('/api/nodes.json'), { params: Promise.resolve(undefined as never) });
+    assert.equal(response.status, 200);
+  });
+
   it('answers CORS preflight', async () => {
     const response = optionsNodes();
     assert.equal(response.status, 204);
