@@ -1,0 +1,187 @@
+import type { Sql } from '../db/client';
+import { bitnodesRow } from '../snapshots/take';
+import type { BitnodesSnapshotRow } from '../snapshots/bitnodes-format';
+import { round, unixSeconds } from './format';
+import { getRankedNodes } from './leaderboard';
+import { nodeAddress, type NodeRow } from './nodes';
+import type { BitnodesListQuery, BitnodesSnapshotQuery } from './schemas';
+
+/**
+ * Bitnodes API v1 shapes (https://bitnodes.io/api/): paged lists are
+ * {count, next, previous, results}; snapshot nodes are positional arrays in
+ * BITNODES_SNAPSHOT_FIELDS order; times are unix seconds.
+ */
+
+export interface BitnodesPage<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+function pageUrl(base: URL, page: number, limit: number): string {
+  const url = new URL(base.pathname, base);
+  url.searchParams.set('page', String(page));
+  url.searchParams.set('limit', String(limit));
+  return url.toString();
+}
+
+export function bitnodesPage<T>(base: URL, query: BitnodesListQuery, count: number, results: T[]): BitnodesPage<T> {
+  const pages = Math.ceil(count / query.limit);
+  return {
+    count,
+    next: query.page < pages ? pageUrl(base, query.page + 1, query.limit) : null,
+    previous: query.page > 1 ? pageUrl(base, Math.min(query.page - 1, Math.max(pages, 1)), query.limit) : null,
+    results,
+  };
+}
+
+export interface BitnodesSnapshotSummary {
+  url: string;
+  timestamp: number;
+  total_nodes: number;
+  latest_height: number | null;
+}
+
+/** GET /api/v1/snapshots/: newest first. total_nodes is the snapshot's reachable (online) count, as Bitnodes. */
+export async function listBitnodesSnapshots(sql: Sql, query: BitnodesListQuery, base: URL): Promise<BitnodesPage<BitnodesSnapshotSummary>> {
+  const [rows, [count]] = await Promise.all([
+    sql<{ taken_at: Date; online_nodes: number; latest_height: number | null }[]>`
+      select taken_at, online_nodes, latest_height from network_snapshots
+      order by taken_at desc, id desc
+      limit ${query.limit} offset ${(query.page - 1) * query.limit}`,
+    sql<{ total: number }[]>`select count(*)::int as total from network_snapshots`,
+  ]);
+  const results = rows.map((row) => {
+    const timestamp = unixSeconds(row.taken_at)!;
+    return { url: new URL(`${base.pathname.replace(/\/?$/, '/')}${timestamp}/`, base).toString(), timestamp, total_nodes: row.online_nodes, latest_height: row.latest_height };
+  });
+  return bitnodesPage(base, query, count?.total ?? 0, results);
+}
+
+export type BitnodesSnapshot =
+  | { timestamp: number; total_nodes: number; latest_height: number | null; nodes: Record<string, BitnodesSnapshotRow> }
+  | { timestamp: number; total_nodes: number; latest_height: number | null; coordinates: [number, number][] }
+  | { timestamp: number; total_nodes: number; latest_height: number | null; user_agents: string[] };
+
+/**
+ * GET /api/v1/snapshots/latest/ and /api/v1/snapshots/{timestamp}/ (the snapshot
+ * taken within that second). `field=coordinates` or `field=user_agents` returns only
+ * that list, as Bitnodes does. Null when there is no such snapshot.
+ */
+export async function getBitnodesSnapshot(
+  sql: Sql,
+  at: 'latest' | number,
+  query: BitnodesSnapshotQuery,
+): Promise<BitnodesSnapshot | null> {
+  const [row] =
+    at === 'latest'
+      ? await sql<{ taken_at: Date; online_nodes: number; latest_height: number | null; nodes: Record<string, BitnodesSnapshotRow> | null }[]>`
+          select taken_at, online_nodes, latest_height, nodes from network_snapshots order by taken_at desc, id desc limit 1`
+      : await sql<{ taken_at: Date; online_nodes: number; latest_height: number | null; nodes: Record<string, BitnodesSnapshotRow> | null }[]>`
+          select taken_at, online_nodes, latest_height, nodes from network_snapshots
+          where taken_at >= to_timestamp(${at}) and taken_at < to_timestamp(${at + 1})
+          order by taken_at desc, id desc limit 1`;
+  if (!row) return null;
+  const head = { timestamp: unixSeconds(row.taken_at)!, total_nodes: row.online_nodes, latest_height: row.latest_height };
+  const nodes = row.nodes ?? {};
+  if (query.field === 'coordinates') {
+    const coordinates = Object.values(nodes)
+      .filter((node) => node[8] !== null && node[9] !== null)
+      .map((node) => [node[8], node[9]] as [number, number]);
+    return { ...head, coordinates };
+  }
+  if (query.field === 'user_agents') {
+    return { ...head, user_agents: Object.values(nodes).map((node) => node[1] ?? '') };
+  }
+  return { ...head, nodes };
+}
+
+export interface BitnodesNode {
+  hostname: string;
+  address: string;
+  status: 'UP' | 'DOWN' | 'UNKNOWN';
+  data: BitnodesSnapshotRow;
+  bitcoin_address: string;
+  url: string;
+  verified: boolean;
+  mbps: string;
+}
+
+/** GET /api/v1/nodes/{address}-{port}/. */
+export function bitnodesNode(row: NodeRow): BitnodesNode {
+  return {
+    hostname: row.hostname ?? '',
+    address: row.ip,
+    status: row.status.toUpperCase() as BitnodesNode['status'],
+    data: bitnodesRow(row),
+    bitcoin_address: '',
+    url: '',
+    verified: row.verified,
+    mbps: '',
+  };
+}
+
+export interface BitnodesLeaderboardEntry {
+  node: string;
+  peer_index: string;
+  rank: number;
+  tier: string | null;
+  uptime_percentage: number | null;
+  latency_ms: number | null;
+}
+
+/** GET /api/v1/nodes/leaderboard/: peer_index is the PIX score, as a string like Bitnodes' indices. */
+export async function getBitnodesLeaderboard(sql: Sql, query: BitnodesListQuery, base: URL): Promise<BitnodesPage<BitnodesLeaderboardEntry>> {
+  const { rows, total } = await getRankedNodes(sql, query.page, query.limit);
+  return bitnodesPage(
+    base,
+    query,
+    total,
+    rows.map((row) => ({
+      node: nodeAddress(row),
+      peer_index: (row.pix_score ?? 0).toFixed(4),
+      rank: row.rank!,
+      tier: row.tier,
+      uptime_percentage: row.uptime_percentage,
+      latency_ms: row.latency_ms,
+    })),
+  );
+}
+
+export interface LatencyPoint {
+  /** unix seconds of the bucket start */
+  t: number;
+  /** average handshake latency in ms over the bucket's successful checks; -1 when every check failed */
+  v: number;
+}
+
+export interface BitnodesLatency {
+  daily_latency: LatencyPoint[];
+  weekly_latency: LatencyPoint[];
+  monthly_latency: LatencyPoint[];
+}
+
+async function latencySeries(sql: Sql, nodeId: string, now: Date, spanSeconds: number, bucketSeconds: number): Promise<LatencyPoint[]> {
+  const since = new Date(now.getTime() - spanSeconds * 1000);
+  const rows = await sql<{ t: string; v: number | null }[]>`
+    select (floor(extract(epoch from checked_at) / ${bucketSeconds}) * ${bucketSeconds})::bigint as t,
+           avg(latency_ms) filter (where status = 'up') as v
+    from node_checks
+    where node_id = ${nodeId} and checked_at > ${since} and checked_at <= ${now}
+    group by 1 order by 1`;
+  return rows.map((row) => ({ t: Number(row.t), v: row.v === null ? -1 : round(row.v, 0)! }));
+}
+
+/**
+ * GET /api/v1/nodes/{address}-{port}/latency/: hourly points over the last day,
+ * 6-hourly over the last week, daily over the last 30 days, from node_checks.
+ */
+export async function getBitnodesLatency(sql: Sql, nodeId: string, now: Date = new Date()): Promise<BitnodesLatency> {
+  const [daily, weekly, monthly] = await Promise.all([
+    latencySeries(sql, nodeId, now, 86_400, 3_600),
+    latencySeries(sql, nodeId, now, 7 * 86_400, 6 * 3_600),
+    latencySeries(sql, nodeId, now, 30 * 86_400, 86_400),
+  ]);
+  return { daily_latency: daily, weekly_latency: weekly, monthly_latency: monthly };
+}

@@ -1,0 +1,65 @@
+import type { Sql } from '../db/client';
+import { round, unixSeconds } from './format';
+import { TIERS, type CountriesQuery } from './schemas';
+
+export interface CountryView {
+  code: string;
+  name: string | null;
+  count: number;
+  /** share of the counted nodes with a known country, 0–100 */
+  percentage: number;
+  tiers: Record<(typeof TIERS)[number], number>;
+  average_latency_ms: number | null;
+  average_uptime_percentage: number | null;
+  average_pix_score: number | null;
+}
+
+export interface CountriesResponse {
+  timestamp: number;
+  online_only: boolean;
+  total_nodes: number;
+  total_countries: number;
+  countries: CountryView[];
+}
+
+/** GET /api/countries.json: visible nodes per country (online ones by default). */
+export async function getCountries(sql: Sql, query: CountriesQuery, now: Date = new Date()): Promise<CountriesResponse> {
+  const rows = await sql<
+    { code: string; name: string | null; count: number; latency: number | null; uptime: number | null; pix: number | null; diamond: number; gold: number; silver: number; bronze: number; standard: number }[]
+  >`
+    select country as code, max(country_name) as name, count(*)::int as count,
+           avg(latency_ms) as latency, avg(uptime_percentage) as uptime, avg(pix_score) as pix,
+           count(*) filter (where tier = 'diamond')::int as diamond,
+           count(*) filter (where tier = 'gold')::int as gold,
+           count(*) filter (where tier = 'silver')::int as silver,
+           count(*) filter (where tier = 'bronze')::int as bronze,
+           count(*) filter (where tier = 'standard')::int as standard
+    from nodes
+    where not hidden and country is not null ${query.online_only ? sql`and status = 'up'` : sql``}
+    group by country`;
+  const total = rows.reduce((sum, row) => sum + row.count, 0);
+  const order = query.order ?? (query.sort === 'count' ? 'desc' : 'asc');
+  const direction = order === 'asc' ? 1 : -1;
+  const compare: Record<CountriesQuery['sort'], (a: (typeof rows)[number], b: (typeof rows)[number]) => number> = {
+    code: (a, b) => a.code.localeCompare(b.code),
+    name: (a, b) => (a.name ?? a.code).localeCompare(b.name ?? b.code),
+    count: (a, b) => a.count - b.count,
+  };
+  rows.sort((a, b) => direction * compare[query.sort](a, b) || a.code.localeCompare(b.code));
+  return {
+    timestamp: unixSeconds(now)!,
+    online_only: query.online_only,
+    total_nodes: total,
+    total_countries: rows.length,
+    countries: rows.map((row) => ({
+      code: row.code.trim(),
+      name: row.name,
+      count: row.count,
+      percentage: round((row.count / total) * 100, 2)!,
+      tiers: { diamond: row.diamond, gold: row.gold, silver: row.silver, bronze: row.bronze, standard: row.standard },
+      average_latency_ms: round(row.latency, 2),
+      average_uptime_percentage: round(row.uptime, 2),
+      average_pix_score: round(row.pix, 2),
+    })),
+  };
+}

@@ -1,0 +1,37 @@
+import type { RateLimitResult } from '../ratelimit';
+
+export const PUBLIC_CACHE_CONTROL = 'public, s-maxage=60, stale-while-revalidate=120';
+export const NO_STORE = 'no-store';
+
+/** CORS for a read-only public API: any origin, API keys in headers, rate-limit headers readable. */
+export function corsHeaders(methods = 'GET, OPTIONS'): Record<string, string> {
+  return {
+    'Access-Control-Allow-Origin': '*',
+    'Access-Control-Allow-Methods': methods,
+    'Access-Control-Allow-Headers': 'Authorization, X-API-Key, Content-Type',
+    'Access-Control-Expose-Headers': 'X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After',
+    'Access-Control-Max-Age': '86400',
+  };
+}
+
+/** X-RateLimit-Reset is unix seconds, like GitHub's API. */
+export function rateLimitHeaders(result: RateLimitResult, now = Date.now()): Record<string, string> {
+  const headers: Record<string, string> = {
+    'X-RateLimit-Limit': String(result.limit),
+    'X-RateLimit-Remaining': String(result.remaining),
+    'X-RateLimit-Reset': String(Math.ceil(result.reset / 1000)),
+  };
+  if (!result.success) headers['Retry-After'] = String(Math.max(1, Math.ceil((result.reset - now) / 1000)));
+  return headers;
+}
+
+/** Copies headers onto a response (route handlers' responses are mutable). */
+export function withHeaders(response: Response, headers: Record<string, string>): Response {
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}
+
+/** 204 answer to a CORS preflight. */
+export function preflight(methods = 'GET, OPTIONS'): () => Response {
+  return () => new Response(null, { status: 204, headers: { ...corsHeaders(methods), 'Cache-Control': PUBLIC_CACHE_CONTROL } });
+}

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import {
+  API_KEY_REJECTIONS,
+  ApiKeyUsageRecorder,
+  extractApiKey,
+  hasScope,
+  verifyApiKey,
+  type ApiScope,
+  type VerifiedApiKey,
+} from '../auth/api-keys';
+import { getSql, type Sql } from '../db/client';
+import { describeZodError, jsonError } from '../http/responses';
+import { getRateLimiter, type RateLimitResult } from '../ratelimit';
+import { errorResponse } from './errors';
+import { corsHeaders, NO_STORE, PUBLIC_CACHE_CONTROL, rateLimitHeaders, withHeaders } from './headers';
+
+/** What Next.js passes a route handler as its second argument. */
+export interface RouteContext {
+  params: Promise<Record<string, string | string[] | undefined>>;
+}
+
+export interface ApiHandlerInput<Q, P> {
+  sql: Sql;
+  query: Q;
+  params: P;
+  request: Request;
+  url: URL;
+  apiKey: VerifiedApiKey | null;
+}
+
+export interface ApiRouteDefinition<QS extends z.ZodType, PS extends z.ZodType> {
+  /** The scope an API key needs; anonymous callers are allowed at the anonymous rate. */
+  scope: ApiScope;
+  query: QS;
+  params?: PS;
+  /** A body to send as JSON with status 200, or a Response (404s and the like). */
+  handle(input: ApiHandlerInput<z.output<QS>, z.output<PS>>): Promise<unknown>;
+}
+
+const ipSchema = z.union([z.ipv4(), z.ipv6()]);
+
+/** The caller's address from the proxy headers (x-forwarded-for's first hop, x-real-ip). */
+export function clientIp(headers: Headers): string {
+  const candidates = [headers.get('x-forwarded-for')?.split(',')[0], headers.get('x-real-ip')];
+  for (const candidate of candidates) {
+    const parsed = ipSchema.safeParse(candidate?.trim());
+    if (parsed.success) return parsed.data.toLowerCase();
+  }
+  return 'unknown';
+}
+
+const globalForUsage = globalThis as typeof globalThis & { __peerscopeApiKeyUsage?: ApiKeyUsageRecorder };
+
+/** The process-wide batcher of api key usage counters. */
+export function getApiKeyUsageRecorder(): ApiKeyUsageRecorder {
+  globalForUsage.__peerscopeApiKeyUsage ??= new ApiKeyUsageRecorder(getSql);
+  return globalForUsage.__peerscopeApiKeyUsage;
+}
+
+async function checkRateLimit(identifier: string, limit: number): Promise<RateLimitResult | null> {
+  try {
+    const { limiter } = await getRateLimiter();
+    return await limiter.limit(identifier, limit);
+  } catch (error) {
+    // A broken limiter must not take the API down: let the request through, say so in the log.
+    console.error('[api] rate limiter unavailable:', (error as Error)?.message ?? error);
+    return null;
+  }
+}
+
+async function anonymousLimit(): Promise<number> {
+  try {
+    return (await getRateLimiter()).settings.anonymousPerMinute;
+  } catch {
+    return 60;
+  }
+}
+
+/**
+ * Builds a GET handler: API key check (401), rate limit (429), scope (403),
+ * zod-validated path and query (400), then the handler (500/503 on failure).
+ * Every response carries CORS and Cache-Control headers, and X-RateLimit-* once
+ * the limiter has answered.
+ */
+export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObject<{}>>(
+  definition: ApiRouteDefinition<QS, PS>,
+): (request: Request, context?: RouteContext) => Promise<Response> {
+  return async (request, context) => {
+    const headers: Record<string, string> = { ...corsHeaders(), 'Cache-Control': NO_STORE };
+    const finish = (response: Response) => withHeaders(response, headers);
+    const url = new URL(request.url);
+    try {
+      let apiKey: VerifiedApiKey | null = null;
+      const presented = extractApiKey(request.headers);
+      if (presented.present) {
+        if ('invalid' in presented) return finish(jsonError(401, 'Invalid API key', presented.invalid));
+        const verification = await verifyApiKey(getSql(), presented.key);
+        if (!verification.ok) return finish(jsonError(401, 'Invalid API key', API_KEY_REJECTIONS[verification.reason]));
+        apiKey = verification.key;
+      }
+
+      const limit = apiKey
+        ? await checkRateLimit(`key:${apiKey.id}`, apiKey.rateLimitPerMinute)
+        : await checkRateLimit(`ip:${clientIp(request.headers)}`, await anonymousLimit());
+      if (limit) Object.assign(headers, rateLimitHeaders(limit));
+      if (limit && !limit.success) {
+        return finish(
+          jsonError(429, 'Too many requests', `Rate limit of ${limit.limit} requests per minute exceeded; retry after ${headers['Retry-After']} s`),
+        );
+      }
+
+      if (apiKey) {
+        if (!hasScope(apiKey, definition.scope)) {
+          return finish(jsonError(403, 'Insufficient scope', `This API key lacks the ${definition.scope} scope`));
+        }
+        getApiKeyUsageRecorder().record(apiKey.id);
+      }
+
+      const paramsSchema = definition.params ?? z.object({});
+      // Next.js passes a context whose params resolve to undefined on routes without dynamic segments.
+      const params = paramsSchema.safeParse((context ? await context.params : undefined) ?? {});
+      if (!params.success) return finish(jsonError(400, 'Invalid path parameters', describeZodError(params.error)));
+      const query = definition.query.safeParse(Object.fromEntries(url.searchParams));
+      if (!query.success) return finish(jsonError(400, 'Invalid query parameters', describeZodError(query.error)));
+
+      const result = await definition.handle({
+        sql: getSql(),
+        query: query.data,
+        params: params.data as z.output<PS>,
+        request,
+        url,
+        apiKey,
+      });
+      if (result instanceof Response) return finish(result);
+      headers['Cache-Control'] = PUBLIC_CACHE_CONTROL;
+      return finish(Response.json(result));
+    } catch (error) {
+      return finish(errorResponse(error, url.pathname));
+    }
+  };
+}
+
+export function notFound(details: string): Response {
+  return jsonError(404, 'Not found', details);
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { nodeRefSchema } from './node-ref';
+
+/**
+ * Every query string the API accepts, keyed by its OpenAPI path. Route handlers
+ * parse with these, and tests/unit/openapi.test.ts checks public/openapi.yaml
+ * documents exactly these keys. Unknown query parameters are ignored (so cache
+ * busters and Bitnodes clients' extra parameters do no harm).
+ */
+
+const page = z.coerce.number().int().min(1).max(1_000_000).default(1);
+const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+const flag = z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] });
+const order = z.enum(['asc', 'desc']);
+const unix = z.coerce.number().int().min(0).max(32_503_680_000);
+
+export const TIERS = ['diamond', 'gold', 'silver', 'bronze', 'standard'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const NODE_SORTS = ['last_seen', 'first_seen', 'pix_score', 'tier', 'uptime_percentage'] as const;
+
+export const nodesQuerySchema = z.object({
+  page,
+  limit: limit(500, 100),
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
+    .transform((code) => code.toUpperCase())
+    .optional(),
+  tier: z.enum(TIERS).optional(),
+  version: z.string().trim().min(1).max(100).optional(),
+  verified: flag.optional(),
+  online: flag.optional(),
+  sort: z.enum(NODE_SORTS).default('last_seen'),
+  order: order.default('desc'),
+});
+export type NodesQuery = z.infer<typeof nodesQuerySchema>;
+
+export const statsQuerySchema = z.object({
+  days: z.coerce.number().int().min(1).max(90).default(7),
+});
+export type StatsQuery = z.infer<typeof statsQuerySchema>;
+
+export const countriesQuerySchema = z.object({
+  sort: z.enum(['code', 'name', 'count']).default('count'),
+  /** Defaults to desc for count and asc for code and name. */
+  order: order.optional(),
+  online_only: flag.default(true),
+});
+export type CountriesQuery = z.infer<typeof countriesQuerySchema>;
+
+export const leaderboardQuerySchema = z.object({ page, limit: limit(500, 100) });
+export type LeaderboardQuery = z.infer<typeof leaderboardQuerySchema>;
+
+export const nodeChecksQuerySchema = z
+  .object({ from: unix.optional(), to: unix.optional(), page, limit: limit(1000, 100) })
+  .refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
+export type NodeChecksQuery = z.infer<typeof nodeChecksQuerySchema>;
+
+export const downtimesQuerySchema = z.object({ page, rowsperpage: limit(100, 20) });
+export type DowntimesQuery = z.infer<typeof downtimesQuerySchema>;
+
+export const bitnodesListQuerySchema = z.object({ page, limit: limit(100, 10) });
+export type BitnodesListQuery = z.infer<typeof bitnodesListQuerySchema>;
+
+export const bitnodesSnapshotQuerySchema = z.object({
+  field: z.enum(['coordinates', 'user_agents']).optional(),
+});
+export type BitnodesSnapshotQuery = z.infer<typeof bitnodesSnapshotQuerySchema>;
+
+export const emptyQuerySchema = z.object({});
+
+export const nodeParamsSchema = z.object({ id: nodeRefSchema });
+export const bitnodesNodeParamsSchema = z.object({ address: nodeRefSchema });
+export const snapshotParamsSchema = z.object({ timestamp: unix });
+
+/** OpenAPI path → the zod schema of its query string. */
+export const QUERY_SCHEMAS = {
+  '/api/health': emptyQuerySchema,
+  '/api/nodes.json': nodesQuerySchema,
+  '/api/stats.json': statsQuerySchema,
+  '/api/countries.json': countriesQuerySchema,
+  '/api/leaderboard': leaderboardQuerySchema,
+  '/api/nodes/{id}': emptyQuerySchema,
+  '/api/nodes/{id}/snapshots': nodeChecksQuerySchema,
+  '/api/nodes/{id}/downtimes': downtimesQuerySchema,
+  '/api/cron/snapshots': emptyQuerySchema,
+  '/api/v1/snapshots/': bitnodesListQuerySchema,
+  '/api/v1/snapshots/latest/': bitnodesSnapshotQuerySchema,
+  '/api/v1/snapshots/{timestamp}/': bitnodesSnapshotQuerySchema,
+  '/api/v1/nodes/{address}/': emptyQuerySchema,
+  '/api/v1/nodes/{address}/latency/': emptyQuerySchema,
+  '/api/v1/nodes/leaderboard/': bitnodesListQuerySchema,
+} as const;

@@ -1,0 +1,22 @@
+/** The outcome of one rate-limit check, whichever backend answered it. */
+export interface RateLimitResult {
+  success: boolean;
+  /** Requests allowed per window. */
+  limit: number;
+  /** Requests left in the current window (0 when refused). */
+  remaining: number;
+  /** Unix milliseconds when the current window ends. */
+  reset: number;
+}
+
+/**
+ * A sliding-window limiter (Upstash's algorithm): `limit` requests per window per
+ * identifier, the previous window's count weighted by how much of it still overlaps.
+ */
+export interface RateLimiter {
+  readonly backend: 'memory' | 'redis' | 'upstash';
+  limit(identifier: string, limitPerWindow: number): Promise<RateLimitResult>;
+  close?(): Promise<void>;
+}
+
+export const RATE_LIMIT_WINDOW_MS = 60_000;

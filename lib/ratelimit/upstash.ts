@@ -1,0 +1,60 @@
+import { Ratelimit } from '@upstash/ratelimit';
+import type { Redis as UpstashRedis } from '@upstash/redis';
+import type { UpstashLikeRedis } from './redis-adapter';
+import { RATE_LIMIT_WINDOW_MS, type RateLimiter, type RateLimitResult } from './types';
+
+export interface UpstashRateLimiterOptions {
+  backend: 'redis' | 'upstash';
+  redis: UpstashRedis | UpstashLikeRedis;
+  /** Key prefix in Redis; distinct per deployment (and per test run). */
+  prefix: string;
+  windowMs?: number;
+  /** Give up on Redis after this long and let the request through. */
+  timeoutMs?: number;
+  close?: () => Promise<void>;
+}
+
+/**
+ * @upstash/ratelimit's sliding window over Redis. One Ratelimit instance per
+ * distinct limit (anonymous callers share one; API keys bring their own
+ * rate_limit_per_minute), each under its own key prefix.
+ */
+export class UpstashRateLimiter implements RateLimiter {
+  readonly backend: 'redis' | 'upstash';
+  private readonly limiters = new Map<number, Ratelimit>();
+
+  constructor(private readonly options: UpstashRateLimiterOptions) {
+    this.backend = options.backend;
+  }
+
+  private limiterFor(limitPerWindow: number): Ratelimit {
+    let limiter = this.limiters.get(limitPerWindow);
+    if (!limiter) {
+      const windowMs = this.options.windowMs ?? RATE_LIMIT_WINDOW_MS;
+      limiter = new Ratelimit({
+        redis: this.options.redis as UpstashRedis,
+        limiter: Ratelimit.slidingWindow(limitPerWindow, `${windowMs} ms`),
+        prefix: `${this.options.prefix}:${limitPerWindow}`,
+        timeout: this.options.timeoutMs ?? 1000,
+        analytics: false,
+        enableProtection: false,
+      });
+      this.limiters.set(limitPerWindow, limiter);
+    }
+    return limiter;
+  }
+
+  async limit(identifier: string, limitPerWindow: number): Promise<RateLimitResult> {
+    const result = await this.limiterFor(limitPerWindow).limit(identifier);
+    if (result.reason === 'timeout') {
+      // Redis did not answer in time: the library lets the request through; report our limit.
+      const windowMs = this.options.windowMs ?? RATE_LIMIT_WINDOW_MS;
+      return { success: true, limit: limitPerWindow, remaining: limitPerWindow, reset: (Math.floor(Date.now() / windowMs) + 1) * windowMs };
+    }
+    return { success: result.success, limit: result.limit, remaining: result.remaining, reset: result.reset };
+  }
+
+  async close(): Promise<void> {
+    await this.options.close?.();
+  }
+}

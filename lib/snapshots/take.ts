@@ -1,0 +1,91 @@
+import type { Sql } from '../db/client';
+import { addressKey } from '../crawler/types';
+import { computeNetworkAggregates } from '../api/aggregates';
+import { asnLabel, servicesNumber, unixSeconds } from '../api/format';
+import type { BitnodesSnapshotRow } from './bitnodes-format';
+
+export interface TakeSnapshotOptions {
+  /** When the pass ended; becomes taken_at (and the Bitnodes timestamp, in unix seconds). */
+  now: Date;
+  passDurationMs?: number;
+}
+
+export interface TakenSnapshot {
+  id: string;
+  takenAt: Date;
+  totalNodes: number;
+  onlineNodes: number;
+  latestHeight: number | null;
+}
+
+interface SnapshotNodeRow {
+  ip: string;
+  port: number;
+  protocol_version: number | null;
+  user_agent: string | null;
+  connected_since: Date | null;
+  services: string | null;
+  height: number | null;
+  hostname: string | null;
+  city: string | null;
+  country: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  timezone: string | null;
+  asn: number | null;
+  organization_name: string | null;
+}
+
+/** A node as a positional Bitnodes v1 row (order: BITNODES_SNAPSHOT_FIELDS). */
+export function bitnodesRow(node: Omit<SnapshotNodeRow, 'ip' | 'port'>): BitnodesSnapshotRow {
+  return [
+    node.protocol_version,
+    node.user_agent,
+    unixSeconds(node.connected_since),
+    servicesNumber(node.services),
+    node.height,
+    node.hostname,
+    node.city,
+    node.country,
+    node.latitude,
+    node.longitude,
+    node.timezone,
+    asnLabel(node.asn),
+    node.organization_name,
+  ];
+}
+
+/**
+ * Records the network as it is now in network_snapshots: counts, latest height,
+ * averages, distributions (computeNetworkAggregates, shared with /api/stats.json)
+ * and the Bitnodes `nodes` map of visible online nodes. The crawler calls this
+ * after each pass; so does /api/cron/snapshots.
+ */
+export async function takeNetworkSnapshot(sql: Sql, options: TakeSnapshotOptions): Promise<TakenSnapshot> {
+  const [aggregates, online] = await Promise.all([
+    computeNetworkAggregates(sql),
+    sql<SnapshotNodeRow[]>`
+      select ip, port, protocol_version, user_agent, connected_since, services, height, hostname, city,
+             country, latitude, longitude, timezone, asn, organization_name
+      from nodes where status = 'up' and not hidden
+      order by id`,
+  ]);
+  const nodes: Record<string, BitnodesSnapshotRow> = {};
+  for (const node of online) nodes[addressKey({ host: node.ip, port: node.port })] = bitnodesRow(node);
+  const [row] = await sql<{ id: string; taken_at: Date }[]>`
+    insert into network_snapshots (taken_at, total_nodes, online_nodes, latest_height, pass_duration_ms,
+      average_latency_ms, average_uptime, versions, countries, tiers, nodes)
+    values (${options.now}, ${aggregates.totalNodes}, ${aggregates.onlineNodes}, ${aggregates.latestHeight},
+      ${options.passDurationMs === undefined ? null : Math.round(options.passDurationMs)},
+      ${aggregates.averageLatencyMs}, ${aggregates.averageUptime},
+      ${sql.json(aggregates.versions)}, ${sql.json(aggregates.countries)}, ${sql.json(aggregates.tiers)},
+      ${sql.json(nodes as never)})
+    returning id, taken_at`;
+  return {
+    id: row!.id,
+    takenAt: row!.taken_at,
+    totalNodes: aggregates.totalNodes,
+    onlineNodes: aggregates.onlineNodes,
+    latestHeight: aggregates.latestHeight,
+  };
+}

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { GET as getLeaderboard } from '../../app/api/leaderboard/route';
+import { GET as getDowntimes } from '../../app/api/nodes/[id]/downtimes/route';
+import { GET as getChecks } from '../../app/api/nodes/[id]/snapshots/route';
+import { GET as getLatency } from '../../app/api/v1/nodes/[address]/latency/route';
+import { GET as getBitnodesNode } from '../../app/api/v1/nodes/[address]/route';
+import { GET as getBitnodesLeaderboard } from '../../app/api/v1/nodes/leaderboard/route';
+import { getNodeDowntimes } from '../../lib/api/history';
+import { context, insertNode, releaseRoutes, request, useDatabaseForRoutes } from '../helpers/api';
+import { openMigratedTestDatabase, testBackend, type TestDatabase } from '../helpers/database';
+
+describe(`node history, downtimes, leaderboards and Bitnodes nodes on ${testBackend()}`, () => {
+  let database: TestDatabase;
+  let nodeId: string;
+  const base = Date.UTC(2026, 10, 20, 0, 0) / 1000;
+  // up, up, down, down, up, down(ongoing) at 10-minute steps
+  const statuses = ['up', 'up', 'down', 'down', 'up', 'down'] as const;
+
+  before(async () => {
+    delete process.env.REDIS_URL;
+    delete process.env.UPSTASH_REDIS_REST_URL;
+    database = await openMigratedTestDatabase();
+    const { sql } = database;
+    nodeId = await insertNode(sql, { ip: '2001:db8::7', port: 22556, rank: 2, pix_score: 812.34567, tier: 'gold', country: 'NL', services: '5', protocol_version: 70015, user_agent: '/Shibetoshi:1.14.9/', height: 5000000, asn: 1136, verified: true });
+    await insertNode(sql, { ip: '203.0.113.20', rank: 1, pix_score: 900, tier: 'diamond' });
+    await insertNode(sql, { ip: '203.0.113.21', rank: 3, status: 'down' });
+    await insertNode(sql, { ip: '203.0.113.22', rank: 4, hidden: true });
+    for (const [index, status] of statuses.entries()) {
+      await sql`insert into node_checks (node_id, checked_at, status, latency_ms, services)
+        values (${nodeId}, ${new Date((base + index * 600) * 1000)}, ${status}, ${status === 'up' ? 40 + index : null}, ${'1033'})`;
+    }
+    await useDatabaseForRoutes(database.url);
+  });
+  after(async () => {
+    await releaseRoutes();
+    await database.close();
+  });
+
+  it('derives down periods from checks, newest first, paged jqGrid-style', async () => {
+    const now = new Date((base + 3600) * 1000);
+    const all = await getNodeDowntimes(database.sql, nodeId, { page: 1, rowsperpage: 20 }, now);
+    assert.deepEqual(all, {
+      page: 1, total: 1, rowsperpage: 20, records: 2,
+      rows: [
+        { start: base + 3000, end: null, duration: 600 },
+        { start: base + 1200, end: base + 2400, duration: 1200 },
+      ],
+    });
+    const response = await getDowntimes(request('/x?rowsperpage=1&page=2'), context({ id: '2001:db8::7-22556' }));
+    const body = (await response.json()) as any;
+    assert.deepEqual({ ...body, rows: undefined }, { page: 2, total: 2, rowsperpage: 1, records: 2, rows: undefined });
+    assert.deepEqual(body.rows, [{ start: base + 1200, end: base + 2400, duration: 1200 }]);
+    assert.equal((await getDowntimes(request('/x?rowsperpage=101'), context({ id: nodeId }))).status, 400);
+    assert.equal((await getDowntimes(request('/x'), context({ id: '999999' }))).status, 404);
+  });
+
+  it('serves the probe history newest first within from/to', async () => {
+    const response = await getChecks(request(`/x?from=${base + 600}&to=${base + 1800}&limit=2`), context({ id: nodeId }));
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as any;
+    assert.equal(body.node, '[2001:db8::7]:22556');
+    assert.deepEqual(body.pagination, { page: 1, limit: 2, total: 3, total_pages: 2 });
+    assert.deepEqual(body.checks.map((c: any) => [c.checked_at, c.status]), [[base + 1800, 'down'], [base + 1200, 'down']]);
+    assert.equal(body.checks[0].services, '0000000000000409');
+    const reversed = await getChecks(request(`/x?from=${base + 1800}&to=${base}`), context({ id: nodeId }));
+    assert.equal(reversed.status, 400);
+    assert.match(((await reversed.json()) as any).details, /from: from must not be after to/);
+  });
+
+  it('ranks online visible nodes on /api/leaderboard and /api/v1/nodes/leaderboard/', async () => {
+    const body = (await (await getLeaderboard(request('/api/leaderboard'))).json()) as any;
+    assert.deepEqual(body.nodes.map((n: any) => [n.rank, n.address]), [[1, '203.0.113.20:8333'], [2, '[2001:db8::7]:22556']]);
+    assert.deepEqual(body.pagination, { page: 1, limit: 100, total: 2, total_pages: 1 });
+    const v1 = (await (await getBitnodesLeaderboard(request('/api/v1/nodes/leaderboard/?limit=1'))).json()) as any;
+    assert.equal(v1.count, 2);
+    assert.equal(v1.next, 'http://localhost/api/v1/nodes/leaderboard/?page=2&limit=1');
+    assert.deepEqual(v1.results, [{ node: '203.0.113.20:8333', peer_index: '900.0000', rank: 1, tier: 'diamond', uptime_percentage: null, latency_ms: null }]);
+  });
+
+  it('serves a Bitnodes node by <ip>-<port>, IPv6 unbracketed as Bitnodes writes it', async () => {
+    const response = await getBitnodesNode(request('/x'), context({ address: '2001:db8::7-22556' }));
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as any;
+    assert.deepEqual(body, {
+      hostname: '', address: '2001:db8::7', status: 'UP',
+      data: [70015, '/Shibetoshi:1.14.9/', null, 5, 5000000, null, null, 'NL', null, null, null, 'AS1136', null],
+      bitcoin_address: '', url: '', verified: true, mbps: '',
+    });
+    assert.equal((await getBitnodesNode(request('/x'), context({ address: '203.0.113.22-8333' }))).status, 404, 'hidden');
+    assert.equal((await getBitnodesNode(request('/x'), context({ address: '203.0.113.300-8333' }))).status, 400);
+  });
+
+  it('serves latency series from checks; -1 marks buckets with only failures', async () => {
+    await database.sql`insert into node_checks (node_id, checked_at, status, latency_ms) values
+      (${nodeId}, now() - interval '30 minutes', 'up', 50), (${nodeId}, now() - interval '20 minutes', 'up', 70),
+      (${nodeId}, now() - interval '3 hours', 'down', null)`;
+    const response = await getLatency(request('/x'), context({ address: '[2001:db8::7]-22556' }));
+    const body = (await response.json()) as any;
+    assert.deepEqual(Object.keys(body), ['daily_latency', 'weekly_latency', 'monthly_latency']);
+    assert.ok(body.daily_latency.length >= 2 && body.daily_latency.length <= 3);
+    assert.equal(body.daily_latency[0].v, -1);
+    assert.ok([50, 60, 70].includes(body.daily_latency.at(-1).v));
+    assert.ok(body.monthly_latency.length >= 1);
+    for (const point of body.daily_latency) assert.ok(Number.isInteger(point.t) && point.t % 3600 === 0);
+  });
+});
