@@ -1,5 +1,8 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
+import { SiteNav } from './_components/site-nav';
+import { THEME_STORAGE_KEY } from './_components/theme-script';
+import { ThemeToggle } from './_components/theme-toggle';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -9,19 +12,30 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = {
   colorScheme: 'light dark',
+  width: 'device-width',
+  initialScale: 1,
 };
+
+/** Runs before first paint: the remembered theme, else the system's. */
+const themeScript = `(function(){try{var t=localStorage.getItem(${JSON.stringify(THEME_STORAGE_KEY)});if(t!=='light'&&t!=='dark'){t=matchMedia('(prefers-color-scheme: dark)').matches?'dark':'light'}document.documentElement.dataset.theme=t}catch(e){}})()`;
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+      </head>
       <body>
+        <a className="skip-link" href="#content">Skip to content</a>
         <header className="site-header">
           <a className="brand" href="/">Peerscope</a>
-          <nav aria-label="Main">
-            <a href="/api/health">Health</a>
-          </nav>
+          <SiteNav />
+          <ThemeToggle />
         </header>
-        <main>{children}</main>
+        <main id="content" tabIndex={-1}>{children}</main>
+        <footer className="site-footer muted">
+          Peerscope · <a href="/api/health">Health</a> · <a href="/openapi.yaml">API (OpenAPI)</a>
+        </footer>
       </body>
     </html>
   );

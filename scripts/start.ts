@@ -13,6 +13,7 @@ import nextEnv from '@next/env';
 import { bootstrapDatabase } from '../lib/db/bootstrap';
 import { migrate } from '../lib/db/migrate';
 import { productionBuildIsStale } from './lib/build-freshness';
+import { withBuildLock } from './lib/build-lock';
 import { Supervisor, type ServiceSpec } from './lib/supervisor';
 
 const root = process.cwd();
@@ -60,9 +61,13 @@ async function main(): Promise<void> {
   const host = process.env.HOST ?? '127.0.0.1';
 
   if (!devMode && (process.env.PEERSCOPE_SKIP_BUILD !== '1') && productionBuildIsStale(root)) {
-    log('building the web app (first start, or sources changed)…');
-    const build = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: childEnv });
-    if (build.status !== 0) {
+    // Another start in this checkout may be building; wait for it, then check again.
+    const built = await withBuildLock(root, () => {
+      if (!productionBuildIsStale(root)) return true;
+      log('building the web app (first start, or sources changed)…');
+      return spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: childEnv }).status === 0;
+    });
+    if (!built) {
       console.error('[peerscope] the web app build failed; see the output above.');
       await shutdown(1);
       return;

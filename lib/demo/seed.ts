@@ -147,7 +147,7 @@ async function rankNodes(sql: Sql): Promise<void> {
 /**
  * One probe every interval for `days` days. Outages come in blocks of four probes
  * with a chance matching the node's uptime; a node that is down now has been down
- * since its last_seen.
+ * since its last_seen, one that is up answered its last few probes.
  */
 async function insertChecks(sql: Sql, ids: string[], seed: number, options: { days: number; interval: number; now: Date }): Promise<number> {
   if (ids.length === 0 || options.days === 0) return 0;
@@ -163,6 +163,7 @@ async function insertChecks(sql: Sql, ids: string[], seed: number, options: { da
       cross join lateral (
         select case
                  when n.status = 'down' and t.at > n.last_seen then 'down'
+                 when n.status = 'up' and t.at > ${options.now}::timestamptz - ${options.interval * 4} * interval '1 minute' then 'up'
                  when ('x' || substr(md5(${seed}::text || ':' || n.id || ':' || floor(extract(epoch from t.at) / (${options.interval} * 240))), 1, 6))::bit(24)::int / 16777216.0
                       < (100 - n.uptime_percentage) / 100 then 'down'
                  else 'up' end as status,

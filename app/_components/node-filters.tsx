@@ -1,0 +1,71 @@
+import { NODE_SORTS, TIERS, type NodesQuery } from '@/lib/api/schemas';
+
+const SORT_LABELS: Record<(typeof NODE_SORTS)[number], string> = {
+  last_seen: 'Last seen',
+  first_seen: 'First seen',
+  pix_score: 'PIX score',
+  tier: 'Tier',
+  uptime_percentage: 'Uptime',
+};
+
+function flagValue(value: boolean | undefined): string {
+  return value === undefined ? '' : String(value);
+}
+
+/** The nodes list filters: a GET form, so filtering works without JavaScript and every view has a URL. */
+export function NodeFilters({ query }: { query: NodesQuery }) {
+  return (
+    <form className="filters" method="get" action="/nodes" aria-label="Filter nodes">
+      <label>
+        Country code
+        <input name="country" defaultValue={query.country ?? ''} placeholder="e.g. DE" maxLength={2} pattern="[A-Za-z]{2}" autoComplete="off" />
+      </label>
+      <label>
+        Tier
+        <select name="tier" defaultValue={query.tier ?? ''}>
+          <option value="">Any</option>
+          {TIERS.map((tier) => (
+            <option key={tier} value={tier}>{tier[0]!.toUpperCase() + tier.slice(1)}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Version
+        <input name="version" defaultValue={query.version ?? ''} placeholder="Satoshi:27 or 70016" maxLength={100} autoComplete="off" />
+      </label>
+      <label>
+        Verified
+        <select name="verified" defaultValue={flagValue(query.verified)}>
+          <option value="">Any</option>
+          <option value="true">Verified</option>
+          <option value="false">Not verified</option>
+        </select>
+      </label>
+      <label>
+        Status
+        <select name="online" defaultValue={flagValue(query.online)}>
+          <option value="">Any</option>
+          <option value="true">Online</option>
+          <option value="false">Offline or unknown</option>
+        </select>
+      </label>
+      <label>
+        Sort by
+        <select name="sort" defaultValue={query.sort}>
+          {NODE_SORTS.map((sort) => (
+            <option key={sort} value={sort}>{SORT_LABELS[sort]}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Order
+        <select name="order" defaultValue={query.order}>
+          <option value="desc">Descending</option>
+          <option value="asc">Ascending</option>
+        </select>
+      </label>
+      <button type="submit">Apply</button>
+      <a className="reset" href="/nodes">Reset</a>
+    </form>
+  );
+}

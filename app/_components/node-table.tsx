@@ -1,0 +1,50 @@
+import type { NodeView } from '@/lib/api/nodes';
+import { formatDecimal, formatInteger, formatPercent, nodePath } from '@/lib/dashboard/format';
+import { StatusBadge, TierBadge } from './badges';
+
+/** Nodes as a table: address (linked to the node page), status, version, country, tier, score, uptime, latency. */
+export function NodeTable({ caption, nodes, showRank = false }: { caption: string; nodes: { address: string; node: NodeView }[]; showRank?: boolean }) {
+  return (
+    <div className="table-scroll">
+      <table className="nodes-table">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            {showRank && <th scope="col" className="num">Rank</th>}
+            <th scope="col">Address</th>
+            <th scope="col">Status</th>
+            <th scope="col">Version</th>
+            <th scope="col">Country</th>
+            <th scope="col">Tier</th>
+            <th scope="col" className="num">PIX score</th>
+            <th scope="col" className="num">Uptime</th>
+            <th scope="col" className="num">Latency</th>
+          </tr>
+        </thead>
+        <tbody>
+          {nodes.length === 0 && (
+            <tr>
+              <td colSpan={showRank ? 9 : 8} className="muted">No nodes match.</td>
+            </tr>
+          )}
+          {nodes.map(({ address, node }) => (
+            <tr key={address}>
+              {showRank && <td className="num">{formatInteger(node.rank)}</td>}
+              <th scope="row">
+                <a href={nodePath(address)} className="mono">{address}</a>
+                {node.is_verified && <span className="badge verified" title="Ownership verified">Verified</span>}
+              </th>
+              <td><StatusBadge status={node.status} /></td>
+              <td className="mono">{node.user_agent ?? '—'}</td>
+              <td>{node.country ? <abbr title={node.country_name ?? node.country}>{node.country}</abbr> : '—'}</td>
+              <td><TierBadge tier={node.tier} /></td>
+              <td className="num">{formatDecimal(node.pix_score)}</td>
+              <td className="num">{formatPercent(node.uptime_percentage)}</td>
+              <td className="num">{formatDecimal(node.latency_ms, ' ms')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

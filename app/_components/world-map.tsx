@@ -1,0 +1,58 @@
+import { geoNaturalEarth1, geoPath } from 'd3-geo';
+import { feature } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+import land110m from 'world-atlas/land-110m.json';
+import { formatInteger, formatPercent } from '@/lib/dashboard/format';
+import type { NodeCluster } from '@/lib/dashboard/map-clusters';
+import { hrefWith } from '@/lib/dashboard/search-params';
+
+const WIDTH = 960;
+const HEIGHT = 480;
+
+/** The bundled Natural Earth land shape, projected once per server process. */
+const projection = geoNaturalEarth1().fitExtent(
+  [[4, 4], [WIDTH - 4, HEIGHT - 4]],
+  { type: 'Sphere' },
+);
+const path = geoPath(projection);
+const topology = land110m as unknown as Topology<{ land: GeometryCollection }>;
+const landPath = path(feature(topology, topology.objects.land)) ?? '';
+const spherePath = path({ type: 'Sphere' }) ?? '';
+
+function radius(count: number, max: number): number {
+  return 3 + Math.sqrt(count / max) * 20;
+}
+
+/** An offline world map (server-rendered SVG) with one linked circle per cluster of online nodes. */
+export function WorldMap({ clusters }: { clusters: NodeCluster[] }) {
+  const total = clusters.reduce((sum, cluster) => sum + cluster.count, 0);
+  const max = clusters[0]?.count ?? 1;
+  return (
+    <figure className="map">
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} aria-labelledby="map-title map-desc" role="group">
+        <title id="map-title">World map of online nodes</title>
+        <desc id="map-desc">
+          {`${formatInteger(total)} online nodes with a known location in ${clusters.length} clusters; each circle links to the nodes of its main country.`}
+        </desc>
+        <path d={spherePath} className="map-sea" />
+        <path d={landPath} className="map-land" />
+        {clusters.map((cluster) => {
+          const point = projection([cluster.longitude, cluster.latitude]);
+          if (!point) return null;
+          const where = cluster.countryName ?? cluster.country ?? 'unknown country';
+          const label = `${formatInteger(cluster.count)} ${cluster.count === 1 ? 'node' : 'nodes'} near ${where} (${formatPercent((cluster.count / total) * 100)} of located nodes)`;
+          const href = cluster.country ? hrefWith('/nodes', { country: cluster.country, online: 'true' }) : '/nodes?online=true';
+          return (
+            <a key={`${cluster.latitude},${cluster.longitude}`} href={href} aria-label={label} className="map-cluster">
+              <title>{label}</title>
+              <circle cx={point[0].toFixed(1)} cy={point[1].toFixed(1)} r={radius(cluster.count, max).toFixed(1)} />
+            </a>
+          );
+        })}
+      </svg>
+      <figcaption className="muted">
+        Online nodes by location, grouped into 4° squares; a larger circle holds more nodes. Select a circle to list its country&apos;s nodes.
+      </figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,33 @@
+import type { Sql } from '../db/client';
+
+export interface NodeCluster {
+  latitude: number;
+  longitude: number;
+  count: number;
+  /** the most common country of the cluster's nodes */
+  country: string | null;
+  countryName: string | null;
+}
+
+/**
+ * Online, visible, located nodes aggregated in SQL into a grid of `cellDegrees`
+ * squares, so the map draws a few hundred circles whatever the network size.
+ * Each cluster sits at its nodes' mean position. Largest first.
+ */
+export async function getNodeClusters(sql: Sql, cellDegrees = 4): Promise<NodeCluster[]> {
+  const rows = await sql<{ latitude: number; longitude: number; count: number; country: string | null; country_name: string | null }[]>`
+    select avg(latitude)::float8 as latitude, avg(longitude)::float8 as longitude, count(*)::int as count,
+           mode() within group (order by country) as country,
+           mode() within group (order by country_name) as country_name
+    from nodes
+    where status = 'up' and not hidden and latitude is not null and longitude is not null
+    group by floor(latitude / ${cellDegrees}::float8), floor(longitude / ${cellDegrees}::float8)
+    order by count desc, 1, 2`;
+  return rows.map((row) => ({
+    latitude: row.latitude,
+    longitude: row.longitude,
+    count: row.count,
+    country: row.country?.trim() ?? null,
+    countryName: row.country_name,
+  }));
+}

@@ -1,0 +1,247 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createSqlForUrl } from '../../lib/db/client';
+import { startEmbeddedPostgres } from '../../lib/db/embedded';
+import { migrate } from '../../lib/db/migrate';
+import { seedDemoNetwork } from '../../lib/demo/seed';
+import { launchBrowser, screenshot } from '../helpers/browser';
+import { freePort, startProcess, waitForHttp, type RunningProcess } from '../helpers/processes';
+
+const tsxCli = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const NODES = 600;
+const MISSING_NODE = '/nodes/987654';
+
+describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
+  let dataDir: string;
+  let app: RunningProcess;
+  let base: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  const consoleErrors: string[] = [];
+
+  async function open(pathname: string, target?: Page): Promise<Page> {
+    const page = target ?? (await context.newPage());
+    if (!target) {
+      page.on('console', (message) => {
+        // The 404 of the deliberately unknown node is the one expected failed load.
+        const expected404 = page.url().endsWith(MISSING_NODE) && message.text().includes('404');
+        if (message.type() === 'error' && !expected404) consoleErrors.push(`${page.url()}: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
+    }
+    await page.goto(`${base}${pathname}`);
+    return page;
+  }
+
+  before(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'peerscope-dashboard-'));
+    const database = await startEmbeddedPostgres({ dataDir });
+    const sql = createSqlForUrl(database.url);
+    try {
+      await migrate(sql);
+      await seedDemoNetwork(sql, { nodes: NODES, days: 7, seed: 42, historyNodes: NODES });
+    } finally {
+      await sql.end();
+      await database.stop();
+    }
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const { DATABASE_URL: _ignored, ...inherited } = process.env;
+    app = startProcess(process.execPath, [tsxCli, 'scripts/start.ts'], {
+      ...inherited,
+      PORT: String(port),
+      PGLITE_DATA_DIR: dataDir,
+      CRAWLER_ENABLED: 'false',
+    });
+    await waitForHttp(`${base}/api/health`, { process: app, timeoutMs: 400_000 });
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (app) assert.equal(await app.stop(), 0, app.output());
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('home: headline stats, a clustered offline map and the top of the leaderboard', async () => {
+    const page = await open('/');
+    await page.getByRole('heading', { name: 'Network overview' }).waitFor();
+    assert.equal(await page.locator('.stat').count(), 4);
+    assert.match(await page.locator('.stat').first().innerText(), /Reachable nodes\s+\d{3}/);
+    const clusters = page.locator('a.map-cluster');
+    assert.ok((await clusters.count()) >= 15, `clusters: ${await clusters.count()}`);
+    const labels = await clusters.evaluateAll((links) => links.map((link) => link.getAttribute('aria-label') ?? ''));
+    assert.ok(labels.every((label) => /^\d[\d,]* nodes? near .+ of located nodes\)$/.test(label)), labels.join('\n'));
+    assert.match(labels[0]!, /near United States/);
+    // The clusters add up to the online, located nodes.
+    const total = labels.reduce((sum, label) => sum + Number(label.split(' ')[0]!.replace(/,/g, '')), 0);
+    assert.match(await page.locator('.stat').first().innerText(), new RegExp(`${total}`));
+    assert.equal(await page.locator('table.nodes-table tbody tr').count(), 10);
+    await screenshot(page, 'dashboard-home');
+    await page.setViewportSize({ width: 375, height: 800 });
+    await screenshot(page, 'dashboard-home-mobile');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 375px`);
+    // A cluster links to its country's online nodes.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const href = await clusters.first().getAttribute('href');
+    assert.equal(href, '/nodes?country=US&online=true');
+    await page.close();
+  });
+
+  it('nodes: 100 a page, filters narrow the list, pagination moves, bad input explains itself', async () => {
+    const page = await open('/nodes');
+    const rows = page.locator('table.nodes-table tbody tr');
+    assert.equal(await rows.count(), 100);
+    assert.match(await page.getByRole('status').innerText(), new RegExp(`^${NODES} matching nodes`));
+    const firstPage = await rows.first().locator('a').first().innerText();
+
+    await page.getByRole('link', { name: 'Next ›' }).click();
+    await page.waitForURL(/page=2/);
+    assert.equal(await rows.count(), 100);
+    assert.match(await page.locator('table.nodes-table caption').innerText(), /page 2 of 6/);
+    assert.notEqual(await rows.first().locator('a').first().innerText(), firstPage);
+
+    await page.getByLabel('Country code').fill('de');
+    await page.getByLabel('Status').selectOption('true');
+    await page.getByLabel('Sort by').selectOption('pix_score');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/country=de/);
+    assert.doesNotMatch(page.url(), /page=2/, 'filtering starts at page 1');
+    const filtered = await rows.count();
+    assert.ok(filtered > 5 && filtered < 100, `DE online rows: ${filtered}`);
+    const countries = await rows.locator('td:nth-child(4)').allInnerTexts();
+    assert.ok(countries.every((code) => code === 'DE'), countries.join());
+    const statuses = await rows.locator('td:nth-child(2)').allInnerTexts();
+    assert.ok(statuses.every((status) => status === 'Online'));
+    const scores = (await rows.locator('td:nth-child(7)').allInnerTexts()).map(Number);
+    assert.deepEqual(scores, [...scores].sort((a, b) => b - a), 'sorted by PIX score, best first');
+    assert.equal(await page.getByLabel('Country code').inputValue(), 'DE');
+    await screenshot(page, 'dashboard-nodes-filtered');
+
+    await open('/nodes?tier=platinum&page=0', page);
+    const alert = page.locator('main [role=alert]');
+    assert.match(await alert.innerText(), /page: .*tier: /s);
+    await screenshot(page, 'dashboard-nodes-bad-input');
+    await page.close();
+  });
+
+  it('node page: every field, uptime and latency charts, paged downtimes; 404 and malformed ids', async () => {
+    // The online node with the worst uptime: it has both outages and latencies to show.
+    const page = await open('/nodes?online=true&sort=uptime_percentage&order=asc');
+    const link = page.locator('table.nodes-table tbody tr a').first();
+    const address = await link.innerText();
+    await open(`${await link.getAttribute('href')}?rowsperpage=5`, page);
+    await page.getByRole('heading', { name: address }).waitFor();
+    for (const field of ['Status', 'User agent', 'Country', 'Organization', 'First seen', 'Last seen', 'PIX score']) {
+      assert.equal(await page.locator('.details dt', { hasText: new RegExp(`^${field}$`) }).count(), 1, field);
+    }
+    assert.equal(await page.locator('.details dd .status-up').count(), 1);
+    const uptime = page.getByRole('img', { name: 'Uptime per day' });
+    assert.equal(await uptime.locator('rect.chart-bar').count(), 8, 'seven days and today');
+    const latency = page.getByRole('img', { name: 'Latency per probe' });
+    assert.ok((await latency.locator('path.chart-line').getAttribute('d'))!.length > 100);
+    assert.match((await latency.locator('text').allTextContents()).join(' '), /\d+ ms/);
+    const downtimeRows = page.locator('table:has(caption:text("unreachable")) tbody tr');
+    assert.equal(await downtimeRows.count(), 5);
+    assert.match(await downtimeRows.first().locator('td').nth(1).innerText(), /\d{4}, \d\d:\d\d UTC$/, 'it came back');
+    await screenshot(page, 'dashboard-node');
+    await page.getByRole('navigation', { name: 'Downtime pages' }).getByRole('link', { name: 'Next ›' }).click();
+    await page.waitForURL(/page=2/);
+    assert.match(await page.getByRole('navigation', { name: 'Downtime pages' }).innerText(), /Page 2 of/);
+    assert.equal(await downtimeRows.count(), 5);
+
+    // An offline node's latest downtime is still open.
+    await open('/nodes?online=false&sort=last_seen&order=desc', page);
+    await page.locator('table.nodes-table tbody tr a').first().click();
+    await page.locator('.details dd .status-down').waitFor();
+    assert.equal(await downtimeRows.first().locator('td').nth(1).innerText(), 'Still down');
+
+    const missing = await page.goto(`${base}${MISSING_NODE}`);
+    assert.equal(missing?.status(), 404);
+    await page.getByRole('heading', { name: 'Node not found' }).waitFor();
+    await open('/nodes/not-a-node', page);
+    await page.getByRole('heading', { name: 'Malformed node address' }).waitFor();
+    assert.match(await page.locator('main [role=alert]').innerText(), /numeric node id or "<ip>-<port>"/);
+    await page.close();
+  });
+
+  it('leaderboard, countries and statistics', async () => {
+    const page = await open('/leaderboard');
+    const rank = page.locator('table.nodes-table tbody tr td:first-child');
+    assert.equal(await rank.count(), 100);
+    assert.equal(await rank.first().innerText(), '1');
+    await screenshot(page, 'dashboard-leaderboard');
+    await page.getByRole('link', { name: 'Next ›' }).click();
+    await page.waitForURL(/page=2/);
+    assert.equal(await rank.first().innerText(), '101');
+
+    await open('/countries', page);
+    const counts = async () => (await page.locator('tbody td:nth-child(3)').allInnerTexts()).map((text) => Number(text.replace(/,/g, '')));
+    const descending = await counts();
+    assert.ok(descending.length >= 20);
+    assert.deepEqual(descending, [...descending].sort((a, b) => b - a));
+    await page.getByRole('columnheader', { name: /Nodes/ }).getByRole('link').click();
+    await page.waitForURL(/order=asc/);
+    const ascending = await counts();
+    assert.deepEqual(ascending, [...ascending].sort((a, b) => a - b));
+    assert.equal(await page.getByRole('columnheader', { name: /Nodes/ }).getAttribute('aria-sort'), 'ascending');
+    await screenshot(page, 'dashboard-countries');
+
+    await open('/stats', page);
+    assert.equal(await page.getByRole('img', { name: /Nodes over the last 7 days/ }).count(), 1);
+    assert.equal(await page.getByRole('img', { name: 'Average latency of online nodes' }).count(), 1);
+    for (const caption of ['Versions (user agents)', 'Tiers', 'Countries']) {
+      assert.ok((await page.getByRole('table', { name: caption }).locator('tbody tr').count()) >= 4, caption);
+    }
+    await screenshot(page, 'dashboard-stats');
+    await open('/stats?days=365', page);
+    assert.match(await page.locator('main [role=alert]').innerText(), /days/);
+    await page.close();
+  });
+
+  it('dark theme: follows the system, the toggle overrides it and is remembered without a flash', async () => {
+    const dark = await browser.newContext({ colorScheme: 'dark', viewport: { width: 375, height: 800 } });
+    try {
+      const page = await dark.newPage();
+      page.on('pageerror', (error) => consoleErrors.push(error.message));
+      await page.goto(`${base}/stats`);
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+      await screenshot(page, 'dashboard-stats-dark-mobile');
+      await page.goto(`${base}/`);
+      await screenshot(page, 'dashboard-home-dark-mobile');
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(background, 'rgb(15, 18, 23)');
+      await page.getByRole('button', { name: 'Switch to light theme' }).click();
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+      await page.goto(`${base}/nodes`);
+      // Set by the head script before the page's own scripts run.
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+      await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+      await page.goto(`${base}/nodes/1`);
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+      await screenshot(page, 'dashboard-node-dark-mobile');
+    } finally {
+      await dark.close();
+    }
+  });
+
+  it('keyboard: a skip link first, then every page in the main navigation', async () => {
+    const page = await open('/');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const links = await nav.getByRole('link').evaluateAll((items) => items.map((item) => item.getAttribute('href')));
+    assert.deepEqual(links, ['/', '/nodes', '/leaderboard', '/countries', '/stats']);
+    await page.close();
+  });
+
+  it('logs no console errors on any page', () => {
+    assert.deepEqual(consoleErrors, []);
+  });
+});
