@@ -17,7 +17,7 @@ import { crawlNetwork } from '../../lib/p2p/crawl';
 import { probePeer } from '../../lib/p2p/probe';
 import { startProcess } from '../helpers/processes';
 
-const timeouts = { connectMs: 1000, handshakeMs: 800, pingMs: 300, addrWindowMs: 300, totalMs: 2000 };
+const timeouts = { connectMs: 3000, handshakeMs: 2500, pingMs: 1000, addrWindowMs: 1000, totalMs: 6000 };
 
 describe('simulated network', () => {
   it('is deterministic given the random seed', async () => {
