@@ -6,6 +6,7 @@
  * addresses and the queue never exceed it.
  */
 import * as dns from 'node:dns/promises';
+import { setMaxListeners } from 'node:events';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { ChainPreset } from '../chains/presets';
 import { addressKey, type AddressNetwork, type PeerAddress, type ProbeResult } from '../crawler/types';
@@ -122,7 +123,12 @@ export async function crawlNetwork(options: CrawlOptions): Promise<CrawlStats> {
     for (const address of resolved) consider(address);
   }
 
-  const probeSignal = signal ?? new AbortController().signal;
+  // One internal signal shared by every probe (each adds a listener, so lift the listener cap on it).
+  const probeController = new AbortController();
+  setMaxListeners(0, probeController.signal);
+  const forwardAbort = () => probeController.abort(signal?.reason);
+  signal?.addEventListener('abort', forwardAbort, { once: true });
+  const probeSignal = probeController.signal;
   let running = 0;
   await new Promise<void>((resolveAll) => {
     const pump = () => {
@@ -158,6 +164,7 @@ export async function crawlNetwork(options: CrawlOptions): Promise<CrawlStats> {
     pump();
   });
 
+  signal?.removeEventListener('abort', forwardAbort);
   stats.aborted = signal?.aborted ?? false;
   stats.durationMs = Math.round(performance.now() - started);
   return stats;
