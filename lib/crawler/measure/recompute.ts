@@ -18,21 +18,27 @@ export interface RecomputeResult {
  */
 export async function recomputeScores(sql: Sql, { now }: { now: Date }): Promise<RecomputeResult> {
   const windowStart = new Date(now.getTime() - UPTIME_WINDOW_MS);
-  const reachStart = new Date(windowStart.getTime() - UPTIME_MAX_GAP_MS);
   const reliabilityStart = new Date(now.getTime() - RELIABILITY_WINDOW_MS);
   const maxGapSeconds = UPTIME_MAX_GAP_MS / 1000;
   const rules = TIER_REQUIREMENTS;
 
-  const result = await sql`
+  const result = await sql.begin(async (tx) => {
+    // The pass sorts the last 30 days of checks once; give the sort memory so it stays off disk.
+    await tx`set local work_mem = '64MB'`;
+    return tx`
     with
-    checks_in_reach as (
+    -- One scan and one sort of the last 30 days of checks: lead() gives how long each
+    -- check's status holds, from_end counts checks after it (for the last-100 window).
+    ordered as (
       select node_id, checked_at, status, latency_ms,
-             lead(checked_at) over (partition by node_id order by checked_at, id) as next_at
+             lead(checked_at) over w as next_at,
+             count(*) over (partition by node_id) - row_number() over w as from_end
       from node_checks
-      where checked_at >= ${reachStart}::timestamptz and checked_at <= ${now}::timestamptz
+      where checked_at >= ${reliabilityStart}::timestamptz and checked_at <= ${now}::timestamptz
+      window w as (partition by node_id order by checked_at, id)
     ),
     held as (
-      select node_id, status,
+      select node_id, status, latency_ms, checked_at, from_end,
              greatest(
                extract(epoch from (
                  least(coalesce(next_at, ${now}::timestamptz),
@@ -42,46 +48,28 @@ export async function recomputeScores(sql: Sql, { now }: { now: Date }): Promise
                )) * 1000,
                0
              )::float8 as held_ms
-      from checks_in_reach
+      from ordered
     ),
-    uptime as (
+    per_node as (
       select node_id,
              coalesce(sum(held_ms) filter (where status = 'up'), 0::float8) as up_ms,
-             sum(held_ms) as observed_ms
+             sum(held_ms) as observed_ms,
+             (count(*) filter (where from_end < ${RELIABILITY_MAX_CHECKS}::int and status = 'up'))::float8
+               / (count(*) filter (where from_end < ${RELIABILITY_MAX_CHECKS}::int))::float8 * 100::float8 as reliability,
+             percentile_cont(0.5) within group (order by latency_ms)
+               filter (where status = 'up' and latency_ms is not null and checked_at >= ${windowStart}::timestamptz)
+               as median_latency_ms
       from held
-      group by node_id
-    ),
-    latency as (
-      select node_id, percentile_cont(0.5) within group (order by latency_ms) as median_latency_ms
-      from checks_in_reach
-      where status = 'up' and latency_ms is not null and checked_at >= ${windowStart}::timestamptz
-      group by node_id
-    ),
-    recent as (
-      select node_id, status
-      from (
-        select node_id, status,
-               row_number() over (partition by node_id order by checked_at desc, id desc) as nth
-        from node_checks
-        where checked_at >= ${reliabilityStart}::timestamptz and checked_at <= ${now}::timestamptz
-      ) numbered
-      where nth <= ${RELIABILITY_MAX_CHECKS}::int
-    ),
-    reliability as (
-      select node_id, (count(*) filter (where status = 'up'))::float8 / count(*)::float8 * 100::float8 as reliability
-      from recent
       group by node_id
     ),
     measured as (
       select n.id, n.status, n.hidden, n.first_seen,
              case when u.observed_ms > 0 then u.up_ms / u.observed_ms * 100::float8 end as uptime,
              case when u.observed_ms > 0 then u.observed_ms / ${HOUR_MS}::float8 end as observed_hours,
-             r.reliability,
-             l.median_latency_ms
+             u.reliability,
+             u.median_latency_ms
       from nodes n
-      left join uptime u on u.node_id = n.id
-      left join reliability r on r.node_id = n.id
-      left join latency l on l.node_id = n.id
+      left join per_node u on u.node_id = n.id
     ),
     scored as (
       select m.*,
@@ -137,5 +125,6 @@ export async function recomputeScores(sql: Sql, { now }: { now: Date }): Promise
     where n.id = r.id
       and (n.uptime_percentage, n.uptime_observed_hours, n.reliability, n.median_latency_ms, n.pix_score, n.tier, n.rank)
           is distinct from (r.uptime, r.observed_hours, r.reliability, r.median_latency_ms, r.pix, r.tier, r.rank::int)`;
+  });
   return { updated: result.count };
 }
