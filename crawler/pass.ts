@@ -22,6 +22,8 @@ export interface CrawlPassOptions {
   geo?: GeoLookup;
   hooks?: PassHook[];
   flushSize?: number;
+  /** A node probed more recently than this is not probed again (default: lib/crawler/persist's). */
+  minRecheckMs?: number;
   signal?: AbortSignal;
   log?: (message: string) => void;
 }
@@ -50,7 +52,12 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
   const startedAt = new Date();
   const dialNetworks: AddressNetwork[] = chain.crawler.socks5Proxy ? ['ipv4', 'ipv6', 'onion', 'i2p'] : ['ipv4', 'ipv6'];
 
-  const due = await nodesDueForProbe(sql, { limit: chain.crawler.maxAddresses, now: startedAt, networks: dialNetworks });
+  const due = await nodesDueForProbe(sql, {
+    limit: chain.crawler.maxAddresses,
+    now: startedAt,
+    networks: dialNetworks,
+    minRecheckMs: options.minRecheckMs,
+  });
   const dueKeys = new Set(due.map((node) => addressKey(node.address)));
   // Known nodes that are not due (probed recently or backing off) are not dialed again when gossiped.
   const notDue = new Set<string>();

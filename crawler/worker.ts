@@ -7,6 +7,7 @@ import { defaultDialer, type Dialer } from '@/lib/p2p/dialer';
 import { probePeer } from '@/lib/p2p/probe';
 import { parsePeerAddress } from '@/lib/p2p/address';
 import type { Resolver } from '@/lib/p2p/crawl';
+import { DEFAULT_MIN_RECHECK_MS } from '@/lib/crawler/persist';
 import { dialerFromDescription, readSimulatorDescription, resolverFromDescription } from './simulator/description';
 import { runCrawlPass, type CrawlPassSummary, type PassHook } from './pass';
 import type { WorkerSettings } from './settings';
@@ -60,8 +61,18 @@ export interface WorkerOptions {
   onPass?: (summary: CrawlPassSummary) => void;
 }
 
+/**
+ * Every pass re-probes what the previous pass saw: a node is due again after
+ * half the crawl interval (at most the persistence layer's default), so short
+ * demo intervals still refresh everything and long ones never hammer a peer.
+ */
+export function minRecheckFor(intervalMs: number): number {
+  return Math.min(DEFAULT_MIN_RECHECK_MS, Math.floor(intervalMs / 2));
+}
+
 function describePass(summary: CrawlPassSummary): string {
   const { crawl } = summary;
+  if (summary.snapshotId === null) return `pass done in ${(summary.durationMs / 1000).toFixed(1)}s: nothing was due for a probe`;
   return (
     `pass done in ${(summary.durationMs / 1000).toFixed(1)}s: dialed ${crawl.dialed} (${crawl.ok} up, ${crawl.failed} failed), ` +
     `${crawl.learned} addresses seen, ${summary.onlineNodes ?? 0} online` +
@@ -95,6 +106,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         geo: options.geo,
         hooks: options.hooks,
         flushSize: settings.flushSize,
+        minRecheckMs: minRecheckFor(settings.intervalMs),
         signal,
         log,
       });
