@@ -1,0 +1,31 @@
+import type { PeerAddress, ProbeResult } from '../crawler/types';
+
+/** Probes one address with a real version/verack handshake. */
+export type NodeProber = (address: PeerAddress) => Promise<ProbeResult>;
+
+export class ProberNotWiredError extends Error {
+  override name = 'ProberNotWiredError';
+  constructor() {
+    super('Node probing is not wired in this build: lib/p2p probePeer must be registered with setNodeProber().');
+  }
+}
+
+const globalForProber = globalThis as typeof globalThis & { __peerscopeNodeProber?: NodeProber };
+
+/**
+ * Integration seam: the P2P layer registers its prober here, e.g. in lib/nodes/prober.ts itself
+ *   setNodeProber((address) => probePeer(address, { timeoutMs: Number(process.env.REGISTRATION_PROBE_TIMEOUT_MS ?? 10_000) }))
+ * Tests pass their own prober to the lib functions instead.
+ */
+export function setNodeProber(prober: NodeProber | undefined): void {
+  globalForProber.__peerscopeNodeProber = prober;
+}
+
+/** The prober used by POST /api/nodes/register and POST /api/admin/check. */
+export function getNodeProber(): NodeProber {
+  const prober = globalForProber.__peerscopeNodeProber;
+  if (prober) return prober;
+  return async () => {
+    throw new ProberNotWiredError();
+  };
+}
