@@ -32,7 +32,7 @@ export function localSigningKey(sql: Sql, config: AuthConfig): Promise<Uint8Arra
     cached = (async () => {
       const candidate = randomBytes(48).toString('base64url');
       await sql`
-        insert into app_settings (key, value) values (${LOCAL_SECRET_SETTING}, ${JSON.stringify(candidate)}::jsonb)
+        insert into app_settings (key, value) values (${LOCAL_SECRET_SETTING}, ${JSON.stringify(candidate)}::text::jsonb)
         on conflict (key) do nothing`;
       const [row] = await sql<{ value: unknown }[]>`select value from app_settings where key = ${LOCAL_SECRET_SETTING}`;
       if (typeof row?.value !== 'string' || row.value.length < 32) throw new Error('The stored local JWT secret is malformed.');

@@ -80,7 +80,7 @@ export async function updateSettings(sql: Sql, patch: SettingsPatch, actorId: st
     if (value === undefined) continue;
     await sql`
       insert into app_settings (key, value, updated_by, updated_at)
-      values (${key}, ${JSON.stringify(value)}::jsonb, ${actorId}, now())
+      values (${key}, ${JSON.stringify(value)}::text::jsonb, ${actorId}, now())
       on conflict (key) do update set value = excluded.value, updated_by = excluded.updated_by, updated_at = now()`;
   }
   return getSettings(sql);
