@@ -8,6 +8,7 @@ import { GET as myNodesRoute } from '../../app/api/my-nodes/route';
 import { GET as statusRoute, POST as registerRoute } from '../../app/api/nodes/register/route';
 import { openMigratedTestDatabase, type TestDatabase } from '../helpers/database';
 import { authed, createTestUser } from '../helpers/accounts';
+import { fakeNode, REGTEST_MAGIC_HEX } from '../helpers/fake-node';
 
 const reachable = async (address: PeerAddress): Promise<ProbeResult> => ({
   address,
@@ -86,8 +87,10 @@ describe('node registration', () => {
     assert.equal(count!.n, 0);
 
     setNodeProber(undefined);
+    process.env.CHAIN_TICKER = 'zzz'; // no built-in handshake parameters for this chain
     const notWired = await registerRoute(authed('/api/nodes/register', user.token, { method: 'POST', body: JSON.stringify({ ip: '1.1.1.1', port: 8333 }) }), {});
     assert.equal(notWired.status, 503);
+    delete process.env.CHAIN_TICKER;
 
     const privateAddress = await registerRoute(authed('/api/nodes/register', user.token, { method: 'POST', body: JSON.stringify({ ip: '192.168.0.10', port: 8333 }) }), {});
     assert.equal(privateAddress.status, 400);
@@ -97,6 +100,23 @@ describe('node registration', () => {
     setNodeProber(reachable);
     const allowed = await registerRoute(authed('/api/nodes/register', user.token, { method: 'POST', body: JSON.stringify({ ip: '127.0.0.1', port: 18444 }) }), {});
     assert.equal(allowed.status, 201);
+  });
+
+  it('registers a loopback simulator node through the built-in handshake prober', async () => {
+    const user = await createTestUser(database.sql, 'sim@example.com');
+    const node = await fakeNode('ok', '/Satoshi:28.0.0/');
+    process.env.PEERSCOPE_ALLOW_LOOPBACK_NODES = '1';
+    process.env.PEERSCOPE_P2P_MAGIC = REGTEST_MAGIC_HEX;
+    try {
+      const response = await registerRoute(authed('/api/nodes/register', user.token, { method: 'POST', body: JSON.stringify({ ip: '127.0.0.1', port: node.port }) }), {});
+      assert.equal(response.status, 201, await response.clone().text());
+      const body = await response.json();
+      assert.equal(body.node.user_agent, '/Satoshi:28.0.0/');
+      assert.equal(body.probe.ok, true);
+    } finally {
+      delete process.env.PEERSCOPE_P2P_MAGIC;
+      await node.close();
+    }
   });
 
   it('limits registrations per user per hour', async () => {
