@@ -32,6 +32,8 @@ function limit(ip: string, email: string): void {
   if (!perIp.allowed) throw tooManyRequests('Too many sign-in attempts from this address; try again later.', perIp.retryAfterSeconds);
   const perAccount = signInLimiter.perAccount.hit(`${ip}|${email}`);
   if (!perAccount.allowed) throw tooManyRequests('Too many sign-in attempts for this account; try again later.', perAccount.retryAfterSeconds);
+  const perEmail = signInLimiter.perEmail.hit(email);
+  if (!perEmail.allowed) throw tooManyRequests('Too many sign-in attempts for this account; try again later.', perEmail.retryAfterSeconds);
 }
 
 export interface SessionResult {
@@ -93,4 +95,12 @@ export function sessionCookie(config: AuthConfig, token: string, maxAgeSeconds: 
 
 export function clearSessionCookie(config: AuthConfig): string {
   return sessionCookie(config, '', 0);
+}
+
+/** The JSON answer of sign-up/sign-in: the profile and token, with the session cookie set. */
+export function sessionResponse(config: AuthConfig, result: SessionResult, status = 200): Response {
+  return Response.json(
+    { user: result.profile, token: result.token, expires_at: result.expiresAt },
+    { status, headers: { 'Set-Cookie': sessionCookie(config, result.token, config.sessionTtlSeconds), 'Cache-Control': 'no-store' } },
+  );
 }

@@ -35,10 +35,14 @@ export class SlidingWindowLimiter {
   }
 }
 
-/** 10 attempts per 15 minutes per IP and email; 50 per 15 minutes per IP. */
+/**
+ * 10 attempts per 15 minutes per IP and email; 50 per 15 minutes per IP; 30 per 15 minutes per
+ * email from any address (so a spoofed X-Forwarded-For cannot give unlimited guesses at one account).
+ */
 export const signInLimiter = {
   perAccount: new SlidingWindowLimiter(10, 15 * 60_000),
   perIp: new SlidingWindowLimiter(50, 15 * 60_000),
+  perEmail: new SlidingWindowLimiter(30, 15 * 60_000),
 };
 
 /** The client address: the first X-Forwarded-For entry (set by the proxy in front), else X-Real-IP. */

@@ -52,6 +52,8 @@ export function route<C = unknown>(handler: Handler<C>): Handler<C> {
 
 /** Reads and validates a JSON body; 400 on malformed JSON or schema errors, 413 when too large. */
 export async function readJson<T>(request: Request, schema: ZodType<T>, maxBytes = 64 * 1024): Promise<T> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > maxBytes) throw new HttpError(413, 'Payload too large', `The body must be at most ${maxBytes} bytes.`);
   const text = await request.text();
   if (Buffer.byteLength(text) > maxBytes) throw new HttpError(413, 'Payload too large', `The body must be at most ${maxBytes} bytes.`);
   let value: unknown;

@@ -35,6 +35,7 @@ describe('authentication', () => {
     for (const key of ENV_KEYS) delete process.env[key];
     signInLimiter.perAccount.reset();
     signInLimiter.perIp.reset();
+    signInLimiter.perEmail.reset();
   });
   after(async () => {
     for (const key of ENV_KEYS) if (saved[key] === undefined) delete process.env[key]; else process.env[key] = saved[key];
@@ -106,6 +107,12 @@ describe('authentication', () => {
     assert.ok(Number(last!.headers.get('retry-after')) > 0);
     const other = await signinRoute(post('/api/auth/signin', { email: 'bob@example.com', password: 'bob password 123' }, { 'x-forwarded-for': '198.51.100.2' }), {});
     assert.equal(other.status, 200);
+    // Rotating the claimed address does not give unlimited guesses at one account.
+    let rotated: Response | undefined;
+    for (let attempt = 0; attempt < 30; attempt++) {
+      rotated = await signinRoute(post('/api/auth/signin', { email: 'bob@example.com', password: 'wrong password!' }, { 'x-forwarded-for': `192.0.2.${attempt}` }), {});
+    }
+    assert.equal(rotated!.status, 429);
   });
 
   it('turns local sign-in off when SUPABASE_URL is set or AUTH_LOCAL=false', async () => {

@@ -1,5 +1,5 @@
 import { authConfig } from '@/lib/auth/config';
-import { credentialsSchema, sessionCookie, signIn } from '@/lib/auth/local';
+import { credentialsSchema, sessionResponse, signIn } from '@/lib/auth/local';
 import { clientIp } from '@/lib/auth/sign-in-limiter';
 import { getSql } from '@/lib/db/client';
 import { readJson, route } from '@/lib/http/http-error';
@@ -10,9 +10,5 @@ export const dynamic = 'force-dynamic';
 export const POST = route(async (request) => {
   const config = authConfig();
   const input = await readJson(request, credentialsSchema);
-  const result = await signIn(getSql(), config, input, clientIp(request));
-  return Response.json(
-    { user: result.profile, token: result.token, expires_at: result.expiresAt },
-    { headers: { 'Set-Cookie': sessionCookie(config, result.token, config.sessionTtlSeconds), 'Cache-Control': 'no-store' } },
-  );
+  return sessionResponse(config, await signIn(getSql(), config, input, clientIp(request)));
 });
