@@ -1,6 +1,7 @@
+import { processAlerts } from '@/lib/alerts/processor';
 import type { PassHook } from './pass';
 
-/** Work run after each crawl pass. Alert processing joins here (lib/alerts). */
+/** Work run after each crawl pass: alert processing sees the statuses the pass just wrote. */
 export function afterPassHooks(): PassHook[] {
-  return [];
+  return [{ name: 'alerts', run: (sql, { now }) => processAlerts(sql, { now }) }];
 }

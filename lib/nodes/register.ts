@@ -4,7 +4,7 @@ import type { Sql } from '../db/client';
 import { HttpError, tooManyRequests } from '../http/http-error';
 import { allowLoopbackNodes, describeRange, isPublicAddress, parseIp } from '../net/ip-policy';
 import { getSetting } from '../settings/app-settings';
-import { ProberNotWiredError, type NodeProber } from './prober';
+import type { NodeProber } from './prober';
 
 export const registerNodeSchema = z
   .object({
@@ -67,12 +67,11 @@ export async function recordProbe(sql: Sql, result: ProbeResult, source: 'regist
   return node!;
 }
 
-/** Runs the injected prober; a prober that throws counts as an unreachable node, except when probing is not wired (503). */
+/** Runs the prober; a prober that throws counts as an unreachable node (probePeer itself never throws). */
 export async function runProbe(probe: NodeProber, address: PeerAddress): Promise<ProbeResult> {
   try {
     return await probe(address);
   } catch (error) {
-    if (error instanceof ProberNotWiredError) throw new HttpError(503, 'Probing unavailable', error.message);
     return { address, checkedAt: new Date(), ok: false, error: error instanceof Error ? error.message : String(error), learned: [] };
   }
 }

@@ -119,7 +119,7 @@ export interface CheckDeps {
  * - http_file: only whoever controls the node's IP can serve the token on port 80 of it. Strong.
  * - dns_txt: the TXT record proves control of a hostname, and the hostname must resolve to the node's IP. Strong.
  * - message_sign: the signature proves control of the private key of a legacy P2PKH address of the chain
- *   (chain magic and version byte from CHAIN_TICKER). That ties the key to the node only when the address
+ *   (chain magic and version byte of the active CHAIN). That ties the key to the node only when the address
  *   is already published for the node (nodes.tips_address); then it counts like the others. Any other
  *   address proves nothing about the node by itself, so the result always goes to manual review
  *   (needs_review) with the address in the evidence, whatever verification.require_review says.

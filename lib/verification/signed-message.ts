@@ -18,6 +18,9 @@ export interface MessageChain {
 export const MESSAGE_CHAINS: Record<string, MessageChain> = {
   btc: { magic: 'Bitcoin Signed Message:\n', p2pkhVersion: 0x00 },
   tbtc: { magic: 'Bitcoin Signed Message:\n', p2pkhVersion: 0x6f },
+  tbtc4: { magic: 'Bitcoin Signed Message:\n', p2pkhVersion: 0x6f },
+  sbtc: { magic: 'Bitcoin Signed Message:\n', p2pkhVersion: 0x6f },
+  rbtc: { magic: 'Bitcoin Signed Message:\n', p2pkhVersion: 0x6f },
   doge: { magic: 'Dogecoin Signed Message:\n', p2pkhVersion: 0x1e },
   ltc: { magic: 'Litecoin Signed Message:\n', p2pkhVersion: 0x30 },
   // Dingocoin is a Dogecoin fork; its addresses start with "D" like Dogecoin's.

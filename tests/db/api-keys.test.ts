@@ -30,8 +30,9 @@ describe('API key issuing', () => {
     assert.match(generated.hash, /^[0-9a-f]{64}$/);
     assert.notEqual(generateApiKey('btc').key, generateApiKey('btc').key);
     assert.equal(keyTicker({}), 'btc');
-    assert.equal(keyTicker({ CHAIN_TICKER: 'LTC' }), 'ltc');
-    assert.throws(() => keyTicker({ CHAIN_TICKER: 'bad ticker!' }));
+    assert.equal(keyTicker({ CHAIN: 'litecoin' }), 'ltc');
+    assert.equal(keyTicker({ CHAIN: 'dogecoin' }), 'doge');
+    assert.throws(() => keyTicker({ CHAIN: 'no-such-chain' }), /CHAIN/);
   });
 
   it('shows the key once, stores only its hash, lists without secrets', async () => {

@@ -8,7 +8,7 @@ import { GET as myNodesRoute } from '../../app/api/my-nodes/route';
 import { GET as statusRoute, POST as registerRoute } from '../../app/api/nodes/register/route';
 import { openMigratedTestDatabase, type TestDatabase } from '../helpers/database';
 import { authed, createTestUser } from '../helpers/accounts';
-import { fakeNode, REGTEST_MAGIC_HEX } from '../helpers/fake-node';
+import { startSimulatedNetwork } from '../../crawler/simulator';
 
 const reachable = async (address: PeerAddress): Promise<ProbeResult> => ({
   address,
@@ -77,7 +77,7 @@ describe('node registration', () => {
     assert.equal(bad.status, 400);
   });
 
-  it('answers 422 for an unreachable node, 503 when probing is not wired, 400 for private addresses', async () => {
+  it('answers 422 for an unreachable node and 400 for private addresses', async () => {
     const user = await createTestUser(database.sql, 'down@example.com');
     setNodeProber(unreachable);
     const down = await registerRoute(authed('/api/nodes/register', user.token, { method: 'POST', body: JSON.stringify({ ip: '1.1.1.1', port: 8333 }) }), {});
@@ -85,12 +85,6 @@ describe('node registration', () => {
     assert.match((await down.json()).details, /ECONNREFUSED/);
     const [count] = await database.sql`select count(*)::int as n from user_nodes where user_id = ${user.id}`;
     assert.equal(count!.n, 0);
-
-    setNodeProber(undefined);
-    process.env.CHAIN_TICKER = 'zzz'; // no built-in handshake parameters for this chain
-    const notWired = await registerRoute(authed('/api/nodes/register', user.token, { method: 'POST', body: JSON.stringify({ ip: '1.1.1.1', port: 8333 }) }), {});
-    assert.equal(notWired.status, 503);
-    delete process.env.CHAIN_TICKER;
 
     const privateAddress = await registerRoute(authed('/api/nodes/register', user.token, { method: 'POST', body: JSON.stringify({ ip: '192.168.0.10', port: 8333 }) }), {});
     assert.equal(privateAddress.status, 400);
@@ -102,20 +96,23 @@ describe('node registration', () => {
     assert.equal(allowed.status, 201);
   });
 
-  it('registers a loopback simulator node through the built-in handshake prober', async () => {
+  it('registers a loopback simulator node through the real P2P probe', async () => {
     const user = await createTestUser(database.sql, 'sim@example.com');
-    const node = await fakeNode('ok', '/Satoshi:28.0.0/');
+    const network = await startSimulatedNetwork({ nodes: 3, publicAddresses: false, hostileShare: 0, slowShare: 0, goneShare: 0, randomSeed: 3 });
+    const peer = network.peers[0]!;
     process.env.PEERSCOPE_ALLOW_LOOPBACK_NODES = '1';
-    process.env.PEERSCOPE_P2P_MAGIC = REGTEST_MAGIC_HEX;
+    setNodeProber(undefined);
     try {
-      const response = await registerRoute(authed('/api/nodes/register', user.token, { method: 'POST', body: JSON.stringify({ ip: '127.0.0.1', port: node.port }) }), {});
+      const response = await registerRoute(
+        authed('/api/nodes/register', user.token, { method: 'POST', body: JSON.stringify({ ip: peer.address.host, port: peer.address.port }) }),
+        {},
+      );
       assert.equal(response.status, 201, await response.clone().text());
       const body = await response.json();
-      assert.equal(body.node.user_agent, '/Satoshi:28.0.0/');
+      assert.equal(body.node.user_agent, peer.profile.userAgent);
       assert.equal(body.probe.ok, true);
     } finally {
-      delete process.env.PEERSCOPE_P2P_MAGIC;
-      await node.close();
+      await network.stop();
     }
   });
 

@@ -53,3 +53,12 @@ describe('Bitcoin-style signed messages', () => {
     assert.ok(verifySignedMessage(ltcAddress, signMessage(key, 'hello', ltc), 'hello', ltc));
   });
 });
+
+describe('signed-message parameters per chain', () => {
+  it('exist for the ticker of every chain preset', async () => {
+    const { CHAIN_PRESETS } = await import('../../lib/chains/presets');
+    for (const preset of Object.values(CHAIN_PRESETS)) {
+      assert.ok(MESSAGE_CHAINS[preset.ticker], `no signed-message parameters for ${preset.id} (${preset.ticker})`);
+    }
+  });
+});
