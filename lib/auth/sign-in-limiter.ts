@@ -1,3 +1,4 @@
+import { clientIp as clientIpFromHeaders } from '../http/client-ip';
 /**
  * In-memory sliding-window limiter for sign-in and sign-up attempts, per process.
  * Integration note: when the shared limiter (Redis) lands, swap `signInLimiter` for it;
@@ -45,8 +46,7 @@ export const signInLimiter = {
   perEmail: new SlidingWindowLimiter(30, 15 * 60_000),
 };
 
-/** The client address: the first X-Forwarded-For entry (set by the proxy in front), else X-Real-IP. */
+/** The client address as the public API sees it (lib/http/client-ip.ts). */
 export function clientIp(request: Request): string {
-  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded || request.headers.get('x-real-ip')?.trim() || 'unknown';
+  return clientIpFromHeaders(request.headers);
 }

@@ -1,41 +1,5 @@
-import { BlockList, isIP } from 'node:net';
-
-/**
- * Address ranges that never have a public location: private, loopback,
- * link-local, carrier-grade NAT, documentation, benchmarking, multicast and
- * reserved space (IPv4 and IPv6).
- */
-const nonPublic = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  nonPublic.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b:1::', 48],
-  ['100::', 64],
-  ['2001:db8::', 32],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  nonPublic.addSubnet(network, prefix, 'ipv6');
-}
+import { isIP } from 'node:net';
+import { isPublicAddress, parseIp } from '../net/ip-policy';
 
 const MAPPED_IPV4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
 
@@ -48,11 +12,14 @@ export function normaliseIp(host: string): { ip: string; family: 4 | 6 } | null 
   return family === 4 || family === 6 ? { ip: trimmed, family } : null;
 }
 
-/** True for a routable public IP address; false for private, loopback and reserved IPs and for non-IP hosts. */
+/**
+ * True for a routable public IP address: the same rule node registration and
+ * webhook checks use (lib/net/ip-policy). False for private, loopback, reserved
+ * and documentation IPs and for non-IP hosts.
+ */
 export function isPublicIp(host: string): boolean {
-  const parsed = normaliseIp(host);
-  if (!parsed) return false;
-  return !nonPublic.check(parsed.ip, parsed.family === 4 ? 'ipv4' : 'ipv6');
+  const parsed = parseIp(host);
+  return parsed !== undefined && isPublicAddress(parsed);
 }
 
 export function ipv4ToNumber(ip: string): number {

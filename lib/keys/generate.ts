@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashApiKey } from '../auth/api-keys';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export const KEY_SECRET_LENGTH = 40;
@@ -16,9 +17,8 @@ export function randomBase62(length: number): string {
   return out;
 }
 
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
-}
+/** The one definition of how keys are stored (sha256 hex), shared with verification. */
+export { hashApiKey } from '../auth/api-keys';
 
 export interface GeneratedKey {
   /** The full secret: shown once, never stored. */
