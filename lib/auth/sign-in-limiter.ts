@@ -1,4 +1,3 @@
-import { clientIp as clientIpFromHeaders } from '../http/client-ip';
 /**
  * In-memory sliding-window limiter for sign-in and sign-up attempts, per process.
  * Integration note: when the shared limiter (Redis) lands, swap `signInLimiter` for it;
@@ -45,8 +44,3 @@ export const signInLimiter = {
   perIp: new SlidingWindowLimiter(50, 15 * 60_000),
   perEmail: new SlidingWindowLimiter(30, 15 * 60_000),
 };
-
-/** The client address as the public API sees it (lib/http/client-ip.ts). */
-export function clientIp(request: Request): string {
-  return clientIpFromHeaders(request.headers);
-}

@@ -1,6 +1,6 @@
 import { authConfig } from '@/lib/auth/config';
 import { credentialsSchema, sessionResponse, signIn } from '@/lib/auth/local';
-import { clientIp } from '@/lib/auth/sign-in-limiter';
+import { clientIp } from '@/lib/http/client-ip';
 import { getSql } from '@/lib/db/client';
 import { readJson, route } from '@/lib/http/http-error';
 
@@ -10,5 +10,5 @@ export const dynamic = 'force-dynamic';
 export const POST = route(async (request) => {
   const config = authConfig();
   const input = await readJson(request, credentialsSchema);
-  return sessionResponse(config, await signIn(getSql(), config, input, clientIp(request)));
+  return sessionResponse(config, await signIn(getSql(), config, input, clientIp(request.headers)));
 });

@@ -1,6 +1,6 @@
 import { authConfig } from '@/lib/auth/config';
 import { sessionResponse, signUp, signUpSchema } from '@/lib/auth/local';
-import { clientIp } from '@/lib/auth/sign-in-limiter';
+import { clientIp } from '@/lib/http/client-ip';
 import { getSql } from '@/lib/db/client';
 import { readJson, route } from '@/lib/http/http-error';
 
@@ -10,5 +10,5 @@ export const dynamic = 'force-dynamic';
 export const POST = route(async (request) => {
   const config = authConfig();
   const input = await readJson(request, signUpSchema);
-  return sessionResponse(config, await signUp(getSql(), config, input, clientIp(request)), 201);
+  return sessionResponse(config, await signUp(getSql(), config, input, clientIp(request.headers)), 201);
 });
