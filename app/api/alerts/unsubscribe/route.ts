@@ -1,16 +1,14 @@
-import { z } from 'zod';
 import { unsubscribe } from '@/lib/alerts/subscriptions';
+import { unsubscribeQuerySchema } from '@/lib/api/schemas';
 import { getSql } from '@/lib/db/client';
 import { readQuery, route } from '@/lib/http/http-error';
 
 export const dynamic = 'force-dynamic';
 
-const querySchema = z.object({ token: z.string().trim().min(16).max(200) }).strict();
-
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 async function handle(request: Request): Promise<Response> {
-  const { token } = readQuery(request, querySchema);
+  const { token } = readQuery(request, unsubscribeQuerySchema);
   const row = await unsubscribe(getSql(), token);
   const node = row.node_ip.includes(':') ? `[${row.node_ip}]:${row.node_port}` : `${row.node_ip}:${row.node_port}`;
   if ((request.headers.get('accept') ?? '').includes('text/html')) {
