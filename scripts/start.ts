@@ -4,10 +4,13 @@
  *   2. migrations from supabase/migrations
  *   3. a production build of the web app when missing or stale (`--dev` runs next dev instead)
  *   4. the web app and the crawler as supervised child processes
+ * `--demo` (npm run demo) also runs a loopback network simulator and points the
+ * crawler at it, so a machine without internet access shows a live network.
  * Ctrl+C stops everything and closes the embedded database cleanly.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import nextEnv from '@next/env';
 import { bootstrapDatabase } from '../lib/db/bootstrap';
@@ -18,6 +21,7 @@ import { Supervisor, type ServiceSpec } from './lib/supervisor';
 
 const root = process.cwd();
 const devMode = process.argv.includes('--dev');
+const demoMode = process.argv.includes('--demo');
 nextEnv.loadEnvConfig(root, devMode);
 
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
@@ -74,21 +78,50 @@ async function main(): Promise<void> {
     }
   }
 
-  const services: ServiceSpec[] = [
-    {
-      name: 'web',
-      command: process.execPath,
-      args: [nextBin, devMode ? 'dev' : 'start', '--port', port, '--hostname', host],
-      env: childEnv,
-      restartOnExit: false,
-    },
-  ];
-  const crawlerEntry = path.join(root, 'crawler', 'index.ts');
-  if (process.env.CRAWLER_ENABLED !== 'false' && existsSync(crawlerEntry)) {
-    services.push({ name: 'crawler', command: process.execPath, args: [tsxCli, crawlerEntry], env: childEnv, restartOnExit: true });
+  supervisor.start({
+    name: 'web',
+    command: process.execPath,
+    args: [nextBin, devMode ? 'dev' : 'start', '--port', port, '--hostname', host],
+    env: childEnv,
+    restartOnExit: false,
+  });
+  if (demoMode) {
+    const description = await startDemoSimulator(supervisor, childEnv);
+    if (!description) return shutdown(1);
+    childEnv.CRAWLER_SIMULATOR = description;
+    childEnv.CRAWL_INTERVAL_SECONDS ??= '60';
   }
-  for (const service of services) supervisor.start(service);
+  if (process.env.CRAWLER_ENABLED !== 'false') {
+    supervisor.start({ name: 'crawler', command: process.execPath, args: [tsxCli, path.join(root, 'crawler', 'index.ts')], env: childEnv, restartOnExit: true });
+  }
   log(`web app on http://${host}:${port}`);
+}
+
+/** Starts `npm run simulate` as a service and waits until it has written its description. */
+async function startDemoSimulator(supervisor: Supervisor, env: NodeJS.ProcessEnv): Promise<string | null> {
+  const description = path.join(root, '.data', 'simulator.json');
+  const nodes = process.env.DEMO_NODES ?? '2000';
+  rmSync(description, { force: true });
+  const child = supervisor.start({
+    name: 'simulator',
+    command: process.execPath,
+    args: [tsxCli, path.join(root, 'crawler', 'simulate.ts'), '--nodes', nodes, '--out', description],
+    env,
+    restartOnExit: false,
+  });
+  for (let waited = 0; child && waited < 60_000; waited += 250) {
+    try {
+      if (JSON.parse(readFileSync(description, 'utf8')).format) {
+        log(`demo: simulated network of ${nodes} peers on loopback`);
+        return description;
+      }
+    } catch {
+      // Not written yet.
+    }
+    await sleep(250);
+  }
+  console.error('[peerscope] the demo simulator did not start in time.');
+  return null;
 }
 
 main().catch((error: Error) => {

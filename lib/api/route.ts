@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clientIp } from '../http/client-ip';
 import {
   API_KEY_REJECTIONS,
   ApiKeyUsageRecorder,
@@ -35,18 +36,6 @@ export interface ApiRouteDefinition<QS extends z.ZodType, PS extends z.ZodType> 
   params?: PS;
   /** A body to send as JSON with status 200, or a Response (404s and the like). */
   handle(input: ApiHandlerInput<z.output<QS>, z.output<PS>>): Promise<unknown>;
-}
-
-const ipSchema = z.union([z.ipv4(), z.ipv6()]);
-
-/** The caller's address from the proxy headers (x-forwarded-for's first hop, x-real-ip). */
-export function clientIp(headers: Headers): string {
-  const candidates = [headers.get('x-forwarded-for')?.split(',')[0], headers.get('x-real-ip')];
-  for (const candidate of candidates) {
-    const parsed = ipSchema.safeParse(candidate?.trim());
-    if (parsed.success) return parsed.data.toLowerCase();
-  }
-  return 'unknown';
 }
 
 const globalForUsage = globalThis as typeof globalThis & { __peerscopeApiKeyUsage?: ApiKeyUsageRecorder };
@@ -143,3 +132,5 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
 export function notFound(details: string): Response {
   return jsonError(404, 'Not found', details);
 }
+
+export { clientIp };

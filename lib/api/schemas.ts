@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { listUsersQuerySchema } from '../admin/users';
+import { registrationQuerySchema } from '../nodes/register';
 import { nodeRefSchema } from './node-ref';
 
 /**
@@ -73,11 +75,41 @@ export type BitnodesSnapshotQuery = z.infer<typeof bitnodesSnapshotQuerySchema>;
 
 export const emptyQuerySchema = z.object({});
 
+/**
+ * Account and admin routes: strict, so an unknown query parameter is a 400 there.
+ * (GET /api/admin/users and GET /api/nodes/register use listUsersQuerySchema and
+ * registrationQuerySchema from lib/admin/users and lib/nodes/register.)
+ */
+export const auditQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    before: z.coerce.number().int().positive().optional(),
+    action: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict();
+
+export const moderationQuerySchema = z
+  .object({ status: z.enum(['needs_review', 'pending']).default('needs_review'), limit: z.coerce.number().int().min(1).max(200).default(50) })
+  .strict();
+
+export const alertHistoryQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    before: z.coerce.number().int().positive().optional(),
+    subscription_id: z.uuid().optional(),
+  })
+  .strict();
+
+export const unsubscribeQuerySchema = z.object({ token: z.string().trim().min(16).max(200) }).strict();
+
 export const nodeParamsSchema = z.object({ id: nodeRefSchema });
 export const bitnodesNodeParamsSchema = z.object({ address: nodeRefSchema });
 export const snapshotParamsSchema = z.object({ timestamp: unix });
 
-/** OpenAPI path → the zod schema of its query string. */
+/**
+ * OpenAPI path → the zod schema of its query string (the GET's; a path without GET reads no
+ * query string and maps to emptyQuerySchema; other methods of a path read none or the same).
+ */
 export const QUERY_SCHEMAS = {
   '/api/health': emptyQuerySchema,
   '/api/nodes.json': nodesQuerySchema,
@@ -94,4 +126,27 @@ export const QUERY_SCHEMAS = {
   '/api/v1/nodes/{address}/': emptyQuerySchema,
   '/api/v1/nodes/{address}/latency/': emptyQuerySchema,
   '/api/v1/nodes/leaderboard/': bitnodesListQuerySchema,
+  '/api/auth/signup': emptyQuerySchema,
+  '/api/auth/signin': emptyQuerySchema,
+  '/api/auth/signout': emptyQuerySchema,
+  '/api/auth/me': emptyQuerySchema,
+  '/api/keys': emptyQuerySchema,
+  '/api/keys/{id}': emptyQuerySchema,
+  '/api/keys/{id}/rotate': emptyQuerySchema,
+  '/api/nodes/register': registrationQuerySchema,
+  '/api/my-nodes': emptyQuerySchema,
+  '/api/verification': emptyQuerySchema,
+  '/api/verification/{id}': emptyQuerySchema,
+  '/api/verification/{id}/check': emptyQuerySchema,
+  '/api/alerts': emptyQuerySchema,
+  '/api/alerts/{id}': emptyQuerySchema,
+  '/api/alerts/history': alertHistoryQuerySchema,
+  '/api/alerts/unsubscribe': unsubscribeQuerySchema,
+  '/api/alerts/process': emptyQuerySchema,
+  '/api/admin/users': listUsersQuerySchema,
+  '/api/admin/settings': emptyQuerySchema,
+  '/api/admin/audit': auditQuerySchema,
+  '/api/admin/moderation': moderationQuerySchema,
+  '/api/admin/moderation/{id}': emptyQuerySchema,
+  '/api/admin/check': emptyQuerySchema,
 } as const;

@@ -31,8 +31,8 @@ export class Supervisor {
 
   constructor(private readonly onFatal: (name: string, code: number | null) => void) {}
 
-  start(spec: ServiceSpec, attempt = 0): void {
-    if (this.stopping) return;
+  start(spec: ServiceSpec, attempt = 0): ChildProcess | null {
+    if (this.stopping) return null;
     const child = spawn(spec.command, spec.args, { env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.running.set(spec.name, child);
     prefixLines(child, spec.name);
@@ -52,6 +52,7 @@ export class Supervisor {
       console.error(`[peerscope] ${spec.name} exited (${reason}); restarting in ${delay / 1000}s.`);
       setTimeout(() => this.start(spec, nextAttempt), delay).unref();
     });
+    return child;
   }
 
   async stopAll(): Promise<void> {

@@ -17,6 +17,7 @@ const EXPECTED_TABLES = [
   'local_credentials',
   'network_snapshots',
   'node_checks',
+  'node_registrations',
   'nodes',
   'peerscope_migrations',
   'profiles',

@@ -55,10 +55,20 @@ describe('public/openapi.yaml', () => {
 
   it('documents exactly the query parameters of each zod schema', () => {
     assert.deepEqual(Object.keys(QUERY_SCHEMAS).sort(), Object.keys(spec.paths).sort(), 'QUERY_SCHEMAS covers the spec paths');
+    const queryNames = (operation: { parameters?: Parameter[] }) =>
+      (operation.parameters ?? []).map(resolve).filter((p) => p.in === 'query').map((p) => p.name).sort();
     for (const [specPath, schema] of Object.entries(QUERY_SCHEMAS)) {
-      const get = spec.paths[specPath]!.get!;
-      const query = (get.parameters ?? []).map(resolve).filter((p) => p.in === 'query').map((p) => p.name).sort();
-      assert.deepEqual(query, Object.keys(schema.shape).sort(), specPath);
+      const expected = Object.keys(schema.shape).sort();
+      const item = spec.paths[specPath]!;
+      // The GET documents exactly the schema; a path without a GET reads no query string.
+      if (item.get) assert.deepEqual(queryNames(item.get), expected, specPath);
+      else assert.deepEqual(expected, [], `${specPath} has no GET, so its schema must be emptyQuerySchema`);
+      // Other methods read no query string, or (like RFC 8058 one-click POSTs) the same one.
+      for (const [method, operation] of Object.entries(item)) {
+        if (method === 'get' || method === 'parameters') continue;
+        const names = queryNames(operation);
+        if (names.length) assert.deepEqual(names, expected, `${method.toUpperCase()} ${specPath}`);
+      }
     }
   });
 

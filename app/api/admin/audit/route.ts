@@ -1,0 +1,14 @@
+import { listAudit } from '@/lib/admin/audit';
+import { auditQuerySchema } from '@/lib/api/schemas';
+import { requireAdmin } from '@/lib/auth/session';
+import { getSql } from '@/lib/db/client';
+import { readQuery, route } from '@/lib/http/http-error';
+
+export const dynamic = 'force-dynamic';
+
+/** GET /api/admin/audit?limit=&before=&action=: newest first; pass next_before to page (admins). */
+export const GET = route(async (request) => {
+  const sql = getSql();
+  await requireAdmin(request, { sql });
+  return Response.json(await listAudit(sql, readQuery(request, auditQuerySchema)), { headers: { 'Cache-Control': 'no-store' } });
+});

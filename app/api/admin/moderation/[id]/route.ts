@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { requireAdmin } from '@/lib/auth/session';
+import { getSql } from '@/lib/db/client';
+import { parseId, readJson, route } from '@/lib/http/http-error';
+import { decideVerification, moderationDecisionSchema } from '@/lib/verification/service';
+
+export const dynamic = 'force-dynamic';
+
+/** POST /api/admin/moderation/[id] {action: approve|reject, reason?} (admins; audited). */
+export const POST = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
+  const sql = getSql();
+  const admin = await requireAdmin(request, { sql });
+  const id = parseId((await params).id, z.uuid(), 'Verification');
+  const decision = await readJson(request, moderationDecisionSchema);
+  return Response.json({ verification: await decideVerification(sql, admin.id, id, decision) });
+});

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { requireUser } from '@/lib/auth/session';
+import { deleteSubscription, updateSubscription, updateSubscriptionSchema } from '@/lib/alerts/subscriptions';
+import { getSql } from '@/lib/db/client';
+import { parseId, readJson, route } from '@/lib/http/http-error';
+
+export const dynamic = 'force-dynamic';
+type Context = { params: Promise<{ id: string }> };
+
+/** PUT /api/alerts/[id] {events?, cooldown_minutes?, enabled?, target?, rotate_secret?: true}. */
+export const PUT = route<Context>(async (request, { params }) => {
+  const sql = getSql();
+  const user = await requireUser(request, { sql });
+  const id = parseId((await params).id, z.uuid(), 'Alert subscription');
+  const input = await readJson(request, updateSubscriptionSchema);
+  return Response.json(await updateSubscription(sql, user.id, id, input));
+});
+
+/** DELETE /api/alerts/[id]. */
+export const DELETE = route<Context>(async (request, { params }) => {
+  const sql = getSql();
+  const user = await requireUser(request, { sql });
+  const id = parseId((await params).id, z.uuid(), 'Alert subscription');
+  await deleteSubscription(sql, user.id, id);
+  return Response.json({ deleted: true });
+});

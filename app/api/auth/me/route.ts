@@ -1,0 +1,13 @@
+import { authConfig } from '@/lib/auth/config';
+import { publicProfile } from '@/lib/auth/profiles';
+import { requireUser } from '@/lib/auth/session';
+import { route } from '@/lib/http/http-error';
+
+export const dynamic = 'force-dynamic';
+
+/** GET /api/auth/me: the signed-in profile and the auth mode. */
+export const GET = route(async (request) => {
+  const config = authConfig();
+  const profile = await requireUser(request, { config });
+  return Response.json({ user: publicProfile(profile), auth: { mode: config.supabase ? 'supabase' : 'local' } });
+});

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { requireUser } from '@/lib/auth/session';
+import { getSql } from '@/lib/db/client';
+import { parseId, readJson, route } from '@/lib/http/http-error';
+import { checkVerification, checkVerificationSchema } from '@/lib/verification/service';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * POST /api/verification/[id]/check: runs the check. Body: {address, signature} for message_sign,
+ * {hostname} for dns_txt, nothing for http_file and user_agent. 422 with the reason when it fails.
+ */
+export const POST = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
+  const sql = getSql();
+  const user = await requireUser(request, { sql });
+  const id = parseId((await params).id, z.uuid(), 'Verification');
+  const input = await readJson(request, checkVerificationSchema);
+  return Response.json({ verification: await checkVerification(sql, user.id, id, input) });
+});

@@ -1,0 +1,104 @@
+/**
+ * `npm run bench -- crawl-pass`: the whole crawler pipeline on a simulated
+ * network: one crawl pass (probes, batched writes, geolocation, score
+ * recomputation, snapshot, alert processing) over BENCH_PASS_NODES peers
+ * (default 10k; 5% hostile, 5% slow, 5% gone), first on an empty database
+ * (discovery) and then again (re-probing known nodes). Runs on the embedded
+ * PGlite and, when reachable, on the PostgreSQL at TEST_POSTGRES_URL
+ * (default 127.0.0.1:5432). Prints a table, writes bench-results/crawl-pass.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { afterPassHooks } from '@/crawler/hooks';
+import { runCrawlPass } from '@/crawler/pass';
+import { startSimulatedNetwork } from '@/crawler/simulator';
+import { resolveChain } from '@/lib/chains';
+import { openGeoLookup } from '@/lib/geo';
+import { probePeer } from '@/lib/p2p/probe';
+import { openTestDatabase, type TestDatabase } from '@/tests/helpers/database';
+
+const NODES = Number(process.env.BENCH_PASS_NODES ?? 10_000);
+const TARGETS = { discoveryPassSeconds: 90, repeatPassSeconds: 90, peakRssMb: 1536 };
+const timeouts = { connectMs: 3000, handshakeMs: 2000, pingMs: 1000, addrWindowMs: 1000, totalMs: 5000 };
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+
+async function postgresReachable(): Promise<boolean> {
+  process.env.TEST_DATABASE = 'postgres';
+  try {
+    const database = await openTestDatabase();
+    await database.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function benchBackend(backend: 'embedded' | 'postgres') {
+  process.env.TEST_DATABASE = backend;
+  const { openMigratedTestDatabase } = await import('@/tests/helpers/database');
+  const database: TestDatabase = await openMigratedTestDatabase();
+  const network = await startSimulatedNetwork({ nodes: NODES, hostileShare: 0.05, slowShare: 0.05, goneShare: 0.05, randomSeed: 21 });
+  const base = resolveChain({});
+  const chain = { ...base, crawler: { ...base.crawler, concurrency: 256, timeouts } };
+  const geo = await openGeoLookup();
+  const pass = () =>
+    runCrawlPass({
+      sql: database.sql,
+      chain,
+      probe: (address, signal) => probePeer(address, { chain, dialer: network.dialer, timeouts, signal }),
+      dnsSeeds: network.dnsSeeds,
+      resolver: network.resolver,
+      geo,
+      hooks: afterPassHooks(),
+      minRecheckMs: 0,
+    });
+  try {
+    global.gc?.();
+    peakRss = 0;
+    const discovery = await pass();
+    const repeat = await pass();
+    return {
+      backend,
+      nodes: NODES,
+      reachable: network.reachable().length,
+      discoveryPass: { seconds: discovery.durationMs / 1000, dialed: discovery.crawl.dialed, up: discovery.crawl.ok, online: discovery.onlineNodes },
+      repeatPass: { seconds: repeat.durationMs / 1000, dialed: repeat.crawl.dialed, up: repeat.crawl.ok, online: repeat.onlineNodes },
+      peakRssMb: Math.round(peakRss / 1024 / 1024),
+    };
+  } finally {
+    await network.stop();
+    await database.close();
+  }
+}
+
+async function main() {
+  const backends: ('embedded' | 'postgres')[] = ['embedded'];
+  if (await postgresReachable()) backends.push('postgres');
+  const results = [];
+  for (const backend of backends) results.push(await benchBackend(backend));
+  clearInterval(sampler);
+
+  console.log(`crawl pass over ${NODES} simulated peers (targets: discovery ≤ ${TARGETS.discoveryPassSeconds}s, repeat ≤ ${TARGETS.repeatPassSeconds}s, peak RSS ≤ ${TARGETS.peakRssMb} MB)`);
+  console.table(
+    results.map((result) => ({
+      backend: result.backend,
+      'discovery pass s': result.discoveryPass.seconds.toFixed(1),
+      'repeat pass s': result.repeatPass.seconds.toFixed(1),
+      dialed: result.discoveryPass.dialed,
+      up: `${result.discoveryPass.up}/${result.reachable}`,
+      'peak RSS MB': result.peakRssMb,
+      'meets targets':
+        result.discoveryPass.seconds <= TARGETS.discoveryPassSeconds &&
+        result.repeatPass.seconds <= TARGETS.repeatPassSeconds &&
+        result.peakRssMb <= TARGETS.peakRssMb,
+    })),
+  );
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync('bench-results/crawl-pass.json', `${JSON.stringify({ targets: TARGETS, results }, null, 2)}\n`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,119 @@
+import type { ResolvedChain } from '@/lib/chains';
+import type { Sql } from '@/lib/db/client';
+import { addressKey, type AddressNetwork, type PeerAddress, type ProbeResult } from '@/lib/crawler/types';
+import { nodesDueForProbe, pruneChecks, recomputeScores, recordProbeResults, retentionCutoff } from '@/lib/crawler/persist';
+import type { GeoLookup } from '@/lib/geo';
+import { crawlNetwork, type CrawlStats, type ProbeFunction, type Resolver } from '@/lib/p2p/crawl';
+import { takeNetworkSnapshot } from '@/lib/snapshots/take';
+import { BatchWriter } from './batch-writer';
+
+/** Work to run after every pass, such as alert processing. A failing hook is logged, not fatal. */
+export interface PassHook {
+  name: string;
+  run(sql: Sql, context: { now: Date }): Promise<unknown>;
+}
+
+export interface CrawlPassOptions {
+  sql: Sql;
+  chain: ResolvedChain;
+  probe: ProbeFunction;
+  dnsSeeds: string[];
+  resolver?: Resolver;
+  geo?: GeoLookup;
+  hooks?: PassHook[];
+  flushSize?: number;
+  /** A node probed more recently than this is not probed again (default: lib/crawler/persist's). */
+  minRecheckMs?: number;
+  signal?: AbortSignal;
+  log?: (message: string) => void;
+}
+
+export interface CrawlPassSummary {
+  startedAt: Date;
+  finishedAt: Date;
+  durationMs: number;
+  crawl: CrawlStats;
+  recorded: number;
+  dueAtStart: number;
+  snapshotId: string | null;
+  onlineNodes: number | null;
+  hookErrors: string[];
+  prunedChecks: number;
+}
+
+/**
+ * One crawl pass: probe every due node plus the seeds and everything they
+ * gossip (streaming, bounded concurrency), write results in batches while the
+ * crawl runs, then recompute scores, take a snapshot, run the hooks and prune
+ * old checks.
+ */
+export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPassSummary> {
+  const { sql, chain, log = () => {} } = options;
+  const startedAt = new Date();
+  const dialNetworks: AddressNetwork[] = chain.crawler.socks5Proxy ? ['ipv4', 'ipv6', 'onion', 'i2p'] : ['ipv4', 'ipv6'];
+
+  const due = await nodesDueForProbe(sql, {
+    limit: chain.crawler.maxAddresses,
+    now: startedAt,
+    networks: dialNetworks,
+    minRecheckMs: options.minRecheckMs,
+  });
+  const dueKeys = new Set(due.map((node) => addressKey(node.address)));
+  // Known nodes that are not due (probed recently or backing off) are not dialed again when gossiped.
+  const notDue = new Set<string>();
+  for (const row of await sql<{ ip: string; port: number }[]>`select ip, port from nodes`) {
+    const key = addressKey({ host: row.ip, port: row.port });
+    if (!dueKeys.has(key)) notDue.add(key);
+  }
+
+  const writer = new BatchWriter<ProbeResult>(
+    (batch) => recordProbeResults(sql, batch, { now: new Date(), geo: options.geo }),
+    options.flushSize ?? 500,
+    (error) => log(`writing probe results failed, will retry: ${(error as Error).message}`),
+  );
+  const seeds: PeerAddress[] = [...due.map((node) => node.address), ...chain.crawler.seeds];
+  const crawl = await crawlNetwork({
+    chain,
+    seeds,
+    dnsSeeds: options.dnsSeeds,
+    resolver: options.resolver,
+    probe: options.probe,
+    concurrency: chain.crawler.concurrency,
+    maxAddresses: chain.crawler.maxAddresses,
+    dialNetworks,
+    shouldDial: (address) => !notDue.has(addressKey(address)),
+    signal: options.signal,
+    onResult: (result) => writer.add(result),
+    onSeedError: (seed, error) => log(`DNS seed ${seed}: ${error.message}`),
+  });
+  await writer.close();
+
+  const finishedAt = new Date();
+  const durationMs = finishedAt.getTime() - startedAt.getTime();
+  await recomputeScores(sql, { now: finishedAt });
+  const snapshot = crawl.dialed > 0 || due.length > 0 ? await takeNetworkSnapshot(sql, { now: finishedAt, passDurationMs: durationMs }) : null;
+
+  const hookErrors: string[] = [];
+  for (const hook of options.hooks ?? []) {
+    try {
+      await hook.run(sql, { now: finishedAt });
+    } catch (error) {
+      hookErrors.push(`${hook.name}: ${(error as Error).message}`);
+      log(`after-pass ${hook.name} failed: ${(error as Error).message}`);
+    }
+  }
+  const prunedChecks = await pruneChecks(sql, { olderThan: retentionCutoff(finishedAt) });
+
+  return {
+    startedAt,
+    finishedAt,
+    durationMs,
+    crawl,
+    recorded: writer.written,
+    dueAtStart: due.length,
+    snapshotId: snapshot?.id ?? null,
+    onlineNodes: snapshot?.onlineNodes ?? null,
+    hookErrors,
+    prunedChecks,
+  };
+}

@@ -1,0 +1,11 @@
+export { startSimulatedNetwork, SIM_DNS_SEED, type SimulatedNetwork, type SimulatedNetworkOptions, type SimulatedPeer } from './network';
+export { HOSTILE_BEHAVIOURS, type HostileBehaviour, type PeerBehaviour, type PeerProfile } from './peer-server';
+export {
+  describeNetwork,
+  dialerFromDescription,
+  readSimulatorDescription,
+  resolverFromDescription,
+  SIMULATOR_DESCRIPTION_PATH,
+  writeSimulatorDescription,
+  type SimulatorDescription,
+} from './description';

@@ -1,0 +1,12 @@
+export { CHAIN_IDS, CHAIN_PRESETS, PEERSCOPE_USER_AGENT, type ChainId, type ChainPreset } from './presets';
+export {
+  activeChain,
+  applyCrawlerConfig,
+  DEFAULT_CRAWLER_SETTINGS,
+  resetActiveChain,
+  resolveChain,
+  type CrawlerConfigFile,
+  type CrawlerSettings,
+  type CrawlerTimeouts,
+  type ResolvedChain,
+} from './config';

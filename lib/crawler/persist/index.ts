@@ -1,0 +1,13 @@
+export { GEO_REFRESH_MS, probeLatency, recordProbeResults, type RecordOptions, type RecordSummary } from './record';
+export {
+  BACKOFF_AFTER_FAILURES,
+  BACKOFF_BASE_MS,
+  BACKOFF_MAX_MS,
+  DEFAULT_MIN_RECHECK_MS,
+  backoffDelayMs,
+  nodesDueForProbe,
+  type DueNode,
+  type DueOptions,
+} from './due';
+export { pruneChecks, retentionCutoff } from './prune';
+export { recomputeScores, type RecomputeResult } from '../measure/recompute';

@@ -1,0 +1,61 @@
+import ipaddr from 'ipaddr.js';
+
+export interface AddressPolicy {
+  /** Let loopback addresses through (simulator / tests only). */
+  allowLoopback?: boolean;
+}
+
+export type ParsedAddress = { ip: string; family: 'ipv4' | 'ipv6'; range: string };
+
+/**
+ * Parses an IP literal (IPv4 dotted quad or IPv6, brackets allowed) into its canonical form.
+ * IPv4-mapped IPv6 (::ffff:a.b.c.d) is reduced to IPv4 so its range is judged as such.
+ */
+export function parseIp(input: string): ParsedAddress | undefined {
+  const raw = input.trim().replace(/^\[(.*)\]$/, '$1');
+  if (raw.includes('%')) return undefined; // zone ids are link-local by definition
+  if (ipaddr.IPv4.isValidFourPartDecimal(raw)) {
+    const v4 = ipaddr.IPv4.parse(raw);
+    return { ip: v4.toString(), family: 'ipv4', range: v4.range() };
+  }
+  if (!ipaddr.IPv6.isValid(raw)) return undefined;
+  const v6 = ipaddr.IPv6.parse(raw);
+  if (v6.isIPv4MappedAddress()) {
+    const v4 = v6.toIPv4Address();
+    return { ip: v4.toString(), family: 'ipv4', range: v4.range() };
+  }
+  return { ip: v6.toRFC5952String(), family: 'ipv6', range: v6.range() };
+}
+
+/**
+ * Whether an address is publicly routable unicast. Refused: unspecified, broadcast,
+ * private (RFC 1918), unique-local, loopback (unless allowed), link-local, CGNAT
+ * (100.64/10), multicast, reserved and documentation/benchmarking ranges, and IPv6
+ * transition prefixes (6to4, Teredo, NAT64) that can embed private IPv4 addresses.
+ */
+export function isPublicAddress(address: ParsedAddress, policy: AddressPolicy = {}): boolean {
+  if (address.range === 'unicast') return true;
+  return address.range === 'loopback' && policy.allowLoopback === true;
+}
+
+/** Why an address is refused, for error details. */
+export function describeRange(range: string): string {
+  const names: Record<string, string> = {
+    private: 'a private (RFC 1918) address',
+    uniqueLocal: 'a private (unique local) address',
+    loopback: 'a loopback address',
+    linkLocal: 'a link-local address',
+    carrierGradeNat: 'a carrier-grade NAT (100.64.0.0/10) address',
+    multicast: 'a multicast address',
+    unspecified: 'the unspecified address',
+    broadcast: 'the broadcast address',
+    reserved: 'a reserved or documentation address',
+  };
+  return names[range] ?? `a non-public address (${range})`;
+}
+
+export const allowLoopbackNodes = (env: Record<string, string | undefined> = process.env) =>
+  env.PEERSCOPE_ALLOW_LOOPBACK_NODES === '1' || env.PEERSCOPE_ALLOW_LOOPBACK_NODES === 'true';
+
+export const allowLoopbackWebhooks = (env: Record<string, string | undefined> = process.env) =>
+  env.PEERSCOPE_ALLOW_LOOPBACK_WEBHOOKS === '1' || env.PEERSCOPE_ALLOW_LOOPBACK_WEBHOOKS === 'true';

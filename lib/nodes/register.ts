@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import type { PeerAddress, ProbeResult } from '../crawler/types';
+import type { Sql } from '../db/client';
+import { HttpError, tooManyRequests } from '../http/http-error';
+import { allowLoopbackNodes, describeRange, isPublicAddress, parseIp } from '../net/ip-policy';
+import { getSetting } from '../settings/app-settings';
+import type { NodeProber } from './prober';
+
+export const registerNodeSchema = z
+  .object({
+    ip: z.string().trim().min(2).max(64),
+    port: z.number().int().min(1).max(65535),
+    label: z.string().trim().min(1).max(80).optional(),
+  })
+  .strict();
+export type RegisterNodeInput = z.infer<typeof registerNodeSchema>;
+
+export const registrationQuerySchema = z
+  .object({ ip: z.string().trim().min(2).max(64), port: z.coerce.number().int().min(1).max(65535) })
+  .strict();
+
+/** Parses and checks a node address: a public IPv4/IPv6 literal (loopback only with PEERSCOPE_ALLOW_LOOPBACK_NODES=1). */
+export function validateNodeAddress(ip: string, port: number, allowLoopback = allowLoopbackNodes()): PeerAddress {
+  const parsed = parseIp(ip);
+  if (!parsed) throw new HttpError(400, 'Invalid address', `"${ip}" is not an IPv4 or IPv6 address.`);
+  if (!isPublicAddress(parsed, { allowLoopback })) {
+    throw new HttpError(400, 'Address not allowed', `${parsed.ip} is ${describeRange(parsed.range)}; only public addresses can be registered.`);
+  }
+  return { host: parsed.ip, port, network: parsed.family };
+}
+
+export interface RegistrationResult {
+  node: { id: string; ip: string; port: number; status: string; protocol_version: number | null; user_agent: string | null; latency_ms: number | null };
+  label: string | null;
+  probe: { ok: boolean; latency_ms: number | null; error: string | null; checked_at: Date };
+}
+
+/** Writes a probe outcome to the node (creating it as source 'registered' when new) and its check history. */
+export async function recordProbe(sql: Sql, result: ProbeResult, source: 'registered' | 'manual' = 'registered'): Promise<RegistrationResult['node']> {
+  const { address, version } = result;
+  const status = result.ok ? 'up' : 'down';
+  const [node] = await sql<RegistrationResult['node'][]>`
+    insert into nodes (ip, port, network, status, protocol_version, user_agent, services, height, relay, latency_ms,
+      source, last_seen, last_checked, connected_since, consecutive_failures)
+    values (${address.host}, ${address.port}, ${address.network}, ${status}, ${version?.protocolVersion ?? null},
+      ${version?.userAgent ?? null}, ${version ? version.services.toString() : null}, ${version?.startHeight ?? null},
+      ${version?.relay ?? null}, ${result.latencyMs ?? null}, ${source},
+      ${result.ok ? result.checkedAt : null}, ${result.checkedAt}, ${result.ok ? result.checkedAt : null}, ${result.ok ? 0 : 1})
+    on conflict (ip, port) do update set
+      status = excluded.status,
+      protocol_version = coalesce(excluded.protocol_version, nodes.protocol_version),
+      user_agent = coalesce(excluded.user_agent, nodes.user_agent),
+      services = coalesce(excluded.services, nodes.services),
+      height = coalesce(excluded.height, nodes.height),
+      relay = coalesce(excluded.relay, nodes.relay),
+      latency_ms = coalesce(excluded.latency_ms, nodes.latency_ms),
+      last_seen = coalesce(excluded.last_seen, nodes.last_seen),
+      last_checked = excluded.last_checked,
+      connected_since = case when excluded.status = 'up' then coalesce(nodes.connected_since, excluded.connected_since) else null end,
+      consecutive_failures = case when excluded.status = 'up' then 0 else nodes.consecutive_failures + 1 end,
+      updated_at = now()
+    returning id::text as id, ip, port, status, protocol_version, user_agent, latency_ms`;
+  await sql`
+    insert into node_checks (node_id, checked_at, status, latency_ms, protocol_version, user_agent, services, height, error)
+    values (${node!.id}, ${result.checkedAt}, ${status}, ${result.latencyMs ?? null}, ${version?.protocolVersion ?? null},
+      ${version?.userAgent ?? null}, ${version ? version.services.toString() : null}, ${version?.startHeight ?? null}, ${result.error ?? null})`;
+  return node!;
+}
+
+/** Runs the prober; a prober that throws counts as an unreachable node (probePeer itself never throws). */
+export async function runProbe(probe: NodeProber, address: PeerAddress): Promise<ProbeResult> {
+  try {
+    return await probe(address);
+  } catch (error) {
+    return { address, checkedAt: new Date(), ok: false, error: error instanceof Error ? error.message : String(error), learned: [] };
+  }
+}
+
+/**
+ * Registers a node for a user: validates the address, enforces the hourly limit, probes it
+ * (version/verack), and when it answers, upserts the node and links it in user_nodes.
+ * An unreachable node is recorded as an attempt and answered 422.
+ */
+export async function registerNode(
+  sql: Sql,
+  userId: string,
+  input: RegisterNodeInput,
+  options: { probe: NodeProber; allowLoopback?: boolean },
+): Promise<RegistrationResult> {
+  const address = validateNodeAddress(input.ip, input.port, options.allowLoopback ?? allowLoopbackNodes());
+  const max = await getSetting(sql, 'registration.max_per_hour');
+  const [recent] = await sql<{ count: number; oldest: Date | null }[]>`
+    select count(*)::int as count, min(created_at) as oldest from node_registrations
+    where user_id = ${userId} and created_at > now() - interval '1 hour'`;
+  if ((recent?.count ?? 0) >= max) {
+    const retry = recent?.oldest ? (recent.oldest.getTime() + 3_600_000 - Date.now()) / 1000 : 3600;
+    throw tooManyRequests(`You can register at most ${max} nodes per hour.`, retry);
+  }
+  const result = await runProbe(options.probe, address);
+  const probe = { ok: result.ok, latency_ms: result.latencyMs ?? null, error: result.error ?? null, checked_at: result.checkedAt };
+  if (!result.ok) {
+    await sql`
+      insert into node_registrations (user_id, ip, port, reachable, error)
+      values (${userId}, ${address.host}, ${address.port}, false, ${result.error ?? 'no handshake'})`;
+    throw new HttpError(422, 'Node unreachable', `The node at ${address.host}:${address.port} did not complete a handshake: ${result.error ?? 'no answer'}.`);
+  }
+  return sql.begin(async (tx) => {
+    const t = tx as unknown as Sql;
+    const node = await recordProbe(t, result, 'registered');
+    const [link] = await t<{ label: string | null }[]>`
+      insert into user_nodes (user_id, node_id, label) values (${userId}, ${node.id}, ${input.label ?? null})
+      on conflict (user_id, node_id) do update set label = coalesce(excluded.label, user_nodes.label)
+      returning label`;
+    await t`
+      insert into node_registrations (user_id, ip, port, node_id, reachable, protocol_version, user_agent, latency_ms)
+      values (${userId}, ${address.host}, ${address.port}, ${node.id}, true, ${result.version?.protocolVersion ?? null},
+        ${result.version?.userAgent ?? null}, ${result.latencyMs ?? null})`;
+    return { node, label: link?.label ?? null, probe };
+  });
+}
+
+/** GET /api/nodes/register: the caller's latest attempt for an address, the node as known, and whether it is linked. */
+export async function registrationStatus(sql: Sql, userId: string, ip: string, port: number) {
+  const address = validateNodeAddress(ip, port);
+  const [attempt] = await sql`
+    select reachable, error, protocol_version, user_agent, latency_ms, created_at from node_registrations
+    where user_id = ${userId} and ip = ${address.host} and port = ${address.port}
+    order by created_at desc, id desc limit 1`;
+  const [node] = await sql`
+    select n.id::text as id, n.ip, n.port, n.status, n.protocol_version, n.user_agent, n.latency_ms, n.last_seen, n.last_checked,
+      n.verified, (un.user_id is not null) as registered_by_you
+    from nodes n left join user_nodes un on un.node_id = n.id and un.user_id = ${userId}
+    where n.ip = ${address.host} and n.port = ${address.port}`;
+  return {
+    ip: address.host,
+    port: address.port,
+    registered: Boolean(node?.registered_by_you),
+    reachable: node ? node.status === 'up' : attempt ? attempt.reachable : null,
+    last_attempt: attempt ?? null,
+    node: node ?? null,
+  };
+}
+
+/** The user's nodes with status and metrics. */
+export async function listMyNodes(sql: Sql, userId: string) {
+  return sql`
+    select n.id::text as id, n.ip, n.port, n.network, n.status, n.protocol_version, n.user_agent, n.height, n.latency_ms,
+      n.uptime_percentage, n.reliability, n.pix_score, n.tier, n.rank, n.country, n.city, n.asn, n.organization_name,
+      n.last_seen, n.last_checked, n.first_seen, n.verified, n.verified_at, un.label, un.created_at as registered_at
+    from user_nodes un join nodes n on n.id = un.node_id
+    where un.user_id = ${userId}
+    order by un.created_at desc, n.id`;
+}
