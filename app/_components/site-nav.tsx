@@ -4,6 +4,7 @@ export const NAV_LINKS: { href: string; label: string }[] = [
   { href: '/leaderboard', label: 'Leaderboard' },
   { href: '/countries', label: 'Countries' },
   { href: '/stats', label: 'Statistics' },
+  { href: '/account', label: 'Account' },
 ];
 
 /** The main navigation: every dashboard page (plain links, so it works without JavaScript). */

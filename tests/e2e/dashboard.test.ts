@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createSqlForUrl } from '../../lib/db/client';
 import { startEmbeddedPostgres } from '../../lib/db/embedded';
 import { migrate } from '../../lib/db/migrate';
+import { hashPassword } from '../../lib/auth/passwords';
 import { seedDemoNetwork } from '../../lib/demo/seed';
 import { launchBrowser, screenshot } from '../helpers/browser';
 import { freePort, startProcess, waitForHttp, type RunningProcess } from '../helpers/processes';
@@ -14,6 +15,8 @@ import { freePort, startProcess, waitForHttp, type RunningProcess } from '../hel
 const tsxCli = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const NODES = 600;
 const MISSING_NODE = '/nodes/987654';
+const OWNER = { email: 'owner@example.com', password: 'correct horse battery' };
+const ADMIN = { email: 'admin@example.com', password: 'admin password 123' };
 
 describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
   let dataDir: string;
@@ -29,7 +32,9 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
       page.on('console', (message) => {
         // The 404 of the deliberately unknown node is the one expected failed load.
         const expected404 = page.url().endsWith(MISSING_NODE) && message.text().includes('404');
-        if (message.type() === 'error' && !expected404) consoleErrors.push(`${page.url()}: ${message.text()}`);
+        // Account pages call the JSON API; refusals they show as messages (asserted below) are expected.
+        const shownRefusal = page.url().includes('/account') && /status of (401|403|422)\b/.test(message.text());
+        if (message.type() === 'error' && !expected404 && !shownRefusal) consoleErrors.push(`${page.url()}: ${message.text()}`);
       });
       page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
     }
@@ -44,6 +49,10 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     try {
       await migrate(sql);
       await seedDemoNetwork(sql, { nodes: NODES, days: 7, seed: 42, historyNodes: NODES });
+      // A user who already registered node 1 (registration itself probes the node live, which needs a real peer).
+      const [owner] = await sql<{ id: string }[]>`insert into profiles (email) values (${OWNER.email}) returning id`;
+      await sql`insert into local_credentials (user_id, password_hash) values (${owner!.id}, ${await hashPassword(OWNER.password)})`;
+      await sql`insert into user_nodes (user_id, node_id, label) values (${owner!.id}, 1, 'home node')`;
     } finally {
       await sql.end();
       await database.stop();
@@ -56,6 +65,8 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
       PORT: String(port),
       PGLITE_DATA_DIR: dataDir,
       CRAWLER_ENABLED: 'false',
+      AUTH_JWT_SECRET: 'dashboard-test-secret-0123456789abcdef',
+      ADMIN_EMAILS: ADMIN.email,
     });
     await waitForHttp(`${base}/api/health`, { process: app, timeoutMs: 400_000 });
     browser = await launchBrowser();
@@ -237,8 +248,110 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
     const nav = page.getByRole('navigation', { name: 'Main' });
     const links = await nav.getByRole('link').evaluateAll((items) => items.map((item) => item.getAttribute('href')));
-    assert.deepEqual(links, ['/', '/nodes', '/leaderboard', '/countries', '/stats']);
+    assert.deepEqual(links, ['/', '/nodes', '/leaderboard', '/countries', '/stats', '/account']);
     await page.close();
+  });
+
+  it('account: sign up, API keys (shown once, rotate, revoke), sign in, my nodes, alerts, verification, admin', async () => {
+    const page = await open('/account/keys');
+    assert.match(await page.locator('main [role=alert]').innerText(), /not signed in/);
+
+    await open('/account/sign-in', page);
+    await page.getByLabel('Email').fill('not-an-email');
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    assert.match(await page.locator('main [role=alert]').innerText(), /valid email.*at least 8/);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(/\/account$/);
+    await page.getByText(`Signed in as ${ADMIN.email} (administrator).`).waitFor();
+    await screenshot(page, 'dashboard-account');
+
+    // API keys: the secret is shown once and works; rotating replaces it; revoking ends it.
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByLabel('Name').fill('ci runner');
+    await page.getByLabel('read:leaderboard').check();
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = page.getByTestId('new-key');
+    const first = await secret.innerText();
+    assert.match(first, /^btc_sk_[0-9A-Za-z]{40}$/);
+    const row = page.getByRole('row', { name: /ci runner/ });
+    assert.match(await row.innerText(), /read:nodes, read:stats, read:leaderboard.*Active/s);
+    await screenshot(page, 'dashboard-keys');
+    const api = (key: string) => fetch(`${base}/api/nodes.json?limit=1`, { headers: { authorization: `Bearer ${key}` } });
+    assert.equal((await api(first)).status, 200);
+    await page.getByRole('button', { name: 'Rotate ci runner' }).first().click();
+    await page.waitForFunction((old) => document.querySelector('[data-testid=new-key]')?.textContent !== old, first);
+    const second = await secret.innerText();
+    assert.match(second, /^btc_sk_/);
+    assert.equal((await api(first)).status, 401);
+    assert.equal((await api(second)).status, 200);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Revoke ci runner' }).click();
+    await page.getByRole('row', { name: /ci runner/ }).filter({ hasNotText: 'Active' }).nth(1).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Revoke ci runner' }).count(), 0);
+    assert.equal((await api(second)).status, 401);
+
+    // Sign out, then in as the owner of node 1.
+    await open('/account', page);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/sign-in/);
+    await page.getByLabel('Email').fill(OWNER.email);
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    assert.match(await page.locator('main [role=alert]').innerText(), /./);
+    await page.getByLabel('Password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/account$/);
+    const mine = page.getByRole('table', { name: 'Nodes you registered' });
+    assert.match(await mine.locator('tbody tr').innerText(), /home node/);
+    assert.equal(await page.getByRole('link', { name: 'Administration' }).count(), 0);
+
+    // Alerts: only for your own nodes; create and delete.
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    const alertForm = page.getByRole('form', { name: 'Create an alert' });
+    await alertForm.getByLabel(/Node id/).fill('2');
+    await alertForm.getByLabel('Email address or https URL').fill('me@example.com');
+    await alertForm.getByRole('button', { name: 'Create alert' }).click();
+    assert.match(await page.locator('main [role=alert]').innerText(), /register the node first/);
+    await alertForm.getByLabel(/Node id/).fill('1');
+    await alertForm.getByLabel('tier change').check();
+    await alertForm.getByRole('button', { name: 'Create alert' }).click();
+    const alertRow = page.getByRole('table', { name: 'Alert subscriptions' }).locator('tbody tr');
+    await alertRow.filter({ hasText: 'me@example.com' }).waitFor();
+    assert.match(await alertRow.innerText(), /email\s+me@example.com\s+offline, online, tier_change\s+On/);
+    await screenshot(page, 'dashboard-alerts');
+    await page.getByRole('button', { name: 'Delete alert for node 1' }).click();
+    await page.getByText('No alerts yet.').waitFor();
+
+    // Verification: instructions, then a failing check explains why.
+    await open('/account/verification', page);
+    await page.getByLabel(/Node id/).fill('1');
+    await page.getByRole('button', { name: 'Start' }).click();
+    const card = page.getByRole('region', { name: 'Verification of node 1' });
+    await card.getByText(/-uacomment=/).waitFor();
+    await card.getByRole('button', { name: 'Check now' }).click();
+    assert.match(await page.locator('main [role=alert]').innerText(), /Check failed: .*does not contain/);
+    await screenshot(page, 'dashboard-verification');
+
+    // Admin pages are for admins only.
+    await open('/account/admin', page);
+    assert.match(await page.locator('main [role=alert]').innerText(), /do not have access/);
+    await page.close();
+
+    const adminPage = await open('/account/sign-in');
+    await adminPage.getByLabel('Email').fill(ADMIN.email);
+    await adminPage.getByLabel('Password').fill(ADMIN.password);
+    await adminPage.getByRole('button', { name: 'Sign in' }).click();
+    await adminPage.waitForURL(/\/account$/);
+    await adminPage.getByRole('link', { name: 'Administration' }).click();
+    const users = adminPage.getByRole('table', { name: /Newest users/ });
+    await users.getByRole('row', { name: new RegExp(OWNER.email) }).waitFor();
+    assert.match(await users.locator('caption').innerText(), /2 in all/);
+    assert.ok((await adminPage.getByRole('table', { name: /Application settings/ }).locator('tbody tr').count()) >= 5);
+    await screenshot(adminPage, 'dashboard-admin');
+    await adminPage.close();
   });
 
   it('logs no console errors on any page', () => {

@@ -1,0 +1,80 @@
+'use client';
+
+import { callApi } from '@/lib/dashboard/api-client';
+import { formatDecimal, formatPercent } from '@/lib/dashboard/format';
+import { SignedIn } from './signed-in';
+import { useApi } from './use-api';
+
+interface Me {
+  user: { email: string; role: 'user' | 'admin'; created_at: string };
+  auth: { mode: string };
+}
+interface MyNode {
+  id: string; ip: string; port: number; status: 'up' | 'down' | 'unknown'; label: string | null; user_agent: string | null;
+  uptime_percentage: number | null; latency_ms: number | null; tier: string | null; verified: boolean;
+}
+
+export function AccountOverview() {
+  const me = useApi<Me>('/api/auth/me');
+  const nodes = useApi<{ nodes: MyNode[] }>('/api/my-nodes');
+  return (
+    <SignedIn result={me.result}>
+      {({ user }) => (
+        <>
+          <p>
+            Signed in as <strong>{user.email}</strong>
+            {user.role === 'admin' ? ' (administrator)' : ''}.{' '}
+            <button
+              type="button"
+              className="button secondary"
+              onClick={async () => {
+                await callApi('/api/auth/signout', { method: 'POST' });
+                window.location.assign('/account/sign-in');
+              }}
+            >
+              Sign out
+            </button>
+          </p>
+          <nav aria-label="Account" className="pagination">
+            <a href="/account/keys">API keys</a>
+            <a href="/account/alerts">Alerts</a>
+            <a href="/account/verification">Verification</a>
+            {user.role === 'admin' && <a href="/account/admin">Administration</a>}
+          </nav>
+          <h2>My nodes</h2>
+          <SignedIn result={nodes.result}>
+            {({ nodes: mine }) => (
+              <div className="table-scroll">
+                <table>
+                  <caption>Nodes you registered</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Node</th><th scope="col">Label</th><th scope="col">Status</th><th scope="col">Version</th>
+                      <th scope="col" className="num">Uptime</th><th scope="col" className="num">Latency</th><th scope="col">Verified</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {mine.length === 0 && (
+                      <tr><td colSpan={7} className="muted">No registered nodes yet (register one with POST /api/nodes/register).</td></tr>
+                    )}
+                    {mine.map((node) => (
+                      <tr key={node.id}>
+                        <th scope="row"><a href={`/nodes/${node.id}`} className="mono">{node.ip.includes(':') ? `[${node.ip}]` : node.ip}:{node.port}</a></th>
+                        <td>{node.label ?? '—'}</td>
+                        <td>{node.status}</td>
+                        <td className="mono">{node.user_agent ?? '—'}</td>
+                        <td className="num">{formatPercent(node.uptime_percentage)}</td>
+                        <td className="num">{formatDecimal(node.latency_ms, ' ms')}</td>
+                        <td>{node.verified ? 'Yes' : 'No'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </SignedIn>
+        </>
+      )}
+    </SignedIn>
+  );
+}

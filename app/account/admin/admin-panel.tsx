@@ -1,0 +1,158 @@
+'use client';
+
+import { useState } from 'react';
+import { z } from 'zod';
+import { callApi } from '@/lib/dashboard/api-client';
+import { SignedIn } from '../signed-in';
+import { useApi } from '../use-api';
+
+interface User { id: string; email: string; role: 'user' | 'admin'; banned_at: string | null; ban_reason: string | null; node_count: number; active_key_count: number; created_at: string }
+interface Review { id: string; node_id: string; ip: string; port: number; user_email: string; method: string; created_at: string }
+interface AuditEntry { id: string; actor_email: string | null; action: string; target_type: string | null; target_id: string | null; created_at: string }
+
+const reasonSchema = z.string().trim().min(1, 'A reason is required').max(500);
+
+/** Users (ban, unban, role), the verification review queue, the audit log and the settings (admins only; 403 otherwise). */
+export function AdminPanel() {
+  const users = useApi<{ users: User[]; total: number }>('/api/admin/users?limit=50');
+  const queue = useApi<{ queue: Review[] }>('/api/admin/moderation');
+  const audit = useApi<{ entries: AuditEntry[] }>('/api/admin/audit?limit=20');
+  const settings = useApi<{ settings: Record<string, unknown> }>('/api/admin/settings');
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  async function run(path: string, method: string, body: unknown, done: string) {
+    const result = await callApi(path, { method, body });
+    if (!result.ok) return setError(result.message);
+    setError(null);
+    setNotice(done);
+    users.reload();
+    queue.reload();
+    audit.reload();
+  }
+
+  function askReason(question: string): string | null {
+    const parsed = reasonSchema.safeParse(window.prompt(question) ?? '');
+    if (!parsed.success) {
+      setError(parsed.error.issues[0]!.message);
+      return null;
+    }
+    return parsed.data;
+  }
+
+  return (
+    <SignedIn result={users.result}>
+      {({ users: list, total }) => (
+        <>
+          {notice && <p role="status" className="notice">{notice}</p>}
+          {error && <p className="form-error" role="alert">{error}</p>}
+          <h2>Users</h2>
+          <div className="table-scroll">
+            <table>
+              <caption>{`Newest users (${total} in all)`}</caption>
+              <thead>
+                <tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col" className="num">Nodes</th><th scope="col" className="num">Active keys</th><th scope="col">State</th><th scope="col">Actions</th></tr>
+              </thead>
+              <tbody>
+                {list.map((user) => (
+                  <tr key={user.id}>
+                    <th scope="row">{user.email}</th>
+                    <td>{user.role}</td>
+                    <td className="num">{user.node_count}</td>
+                    <td className="num">{user.active_key_count}</td>
+                    <td>{user.banned_at ? `Banned: ${user.ban_reason ?? ''}` : 'Active'}</td>
+                    <td>
+                      <span className="form-actions">
+                        {user.banned_at ? (
+                          <button type="button" className="button secondary" onClick={() => run('/api/admin/users', 'PATCH', { user_id: user.id, banned: false }, `${user.email} unbanned.`)}>Unban</button>
+                        ) : (
+                          <button type="button" className="button danger" aria-label={`Ban ${user.email}`} onClick={() => {
+                            const reason = askReason(`Why ban ${user.email}?`);
+                            if (reason) void run('/api/admin/users', 'PATCH', { user_id: user.id, banned: true, reason }, `${user.email} banned.`);
+                          }}>Ban</button>
+                        )}
+                        <button type="button" className="button secondary" aria-label={`Make ${user.email} ${user.role === 'admin' ? 'a user' : 'an admin'}`}
+                          onClick={() => run('/api/admin/users', 'PATCH', { user_id: user.id, role: user.role === 'admin' ? 'user' : 'admin' }, `${user.email} is now ${user.role === 'admin' ? 'a user' : 'an admin'}.`)}>
+                          {user.role === 'admin' ? 'Make user' : 'Make admin'}
+                        </button>
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <h2>Verifications to review</h2>
+          <SignedIn result={queue.result}>
+            {({ queue: reviews }) => (
+              <div className="table-scroll">
+                <table>
+                  <caption>Verifications awaiting a decision, oldest first</caption>
+                  <thead><tr><th scope="col">Node</th><th scope="col">User</th><th scope="col">Method</th><th scope="col">Since</th><th scope="col">Decision</th></tr></thead>
+                  <tbody>
+                    {reviews.length === 0 && <tr><td colSpan={5} className="muted">Nothing to review.</td></tr>}
+                    {reviews.map((review) => (
+                      <tr key={review.id}>
+                        <th scope="row"><a href={`/nodes/${review.node_id}`} className="mono">{review.ip}:{review.port}</a></th>
+                        <td>{review.user_email}</td>
+                        <td>{review.method}</td>
+                        <td>{review.created_at.slice(0, 16).replace('T', ' ')}</td>
+                        <td>
+                          <span className="form-actions">
+                            <button type="button" className="button" onClick={() => run(`/api/admin/moderation/${review.id}`, 'POST', { action: 'approve' }, 'Verification approved.')}>Approve</button>
+                            <button type="button" className="button danger" onClick={() => {
+                              const reason = askReason('Why reject this verification?');
+                              if (reason) void run(`/api/admin/moderation/${review.id}`, 'POST', { action: 'reject', reason }, 'Verification rejected.');
+                            }}>Reject</button>
+                          </span>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </SignedIn>
+          <h2>Audit log</h2>
+          <SignedIn result={audit.result}>
+            {({ entries }) => (
+              <div className="table-scroll">
+                <table>
+                  <caption>The 20 latest admin actions</caption>
+                  <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Target</th></tr></thead>
+                  <tbody>
+                    {entries.length === 0 && <tr><td colSpan={4} className="muted">No admin actions yet.</td></tr>}
+                    {entries.map((entry) => (
+                      <tr key={entry.id}>
+                        <td>{entry.created_at.slice(0, 19).replace('T', ' ')}</td>
+                        <td>{entry.actor_email ?? '—'}</td>
+                        <td>{entry.action}</td>
+                        <td>{[entry.target_type, entry.target_id].filter(Boolean).join(' ') || '—'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </SignedIn>
+          <h2>Settings</h2>
+          <SignedIn result={settings.result}>
+            {({ settings: values }) => (
+              <div className="table-scroll">
+                <table>
+                  <caption>Application settings (change with PUT /api/admin/settings)</caption>
+                  <thead><tr><th scope="col">Key</th><th scope="col">Value</th></tr></thead>
+                  <tbody>
+                    {Object.entries(values).map(([key, value]) => (
+                      <tr key={key}><th scope="row" className="mono">{key}</th><td className="mono">{JSON.stringify(value)}</td></tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </SignedIn>
+        </>
+      )}
+    </SignedIn>
+  );
+}

@@ -1,0 +1,118 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { z } from 'zod';
+import { callApi } from '@/lib/dashboard/api-client';
+import { SignedIn } from '../signed-in';
+import { useApi } from '../use-api';
+
+const SCOPES = ['read:nodes', 'read:stats', 'read:leaderboard', 'read:profiles'] as const;
+const createSchema = z.object({
+  name: z.string().trim().min(1, 'Give the key a name').max(100),
+  scopes: z.array(z.enum(SCOPES)).min(1, 'Choose at least one scope'),
+});
+
+interface ApiKey {
+  id: string; name: string; key_prefix: string; scopes: string[]; rate_limit_per_minute: number; usage_count: string;
+  created_at: string; last_used_at: string | null; revoked_at: string | null; active: boolean;
+}
+
+const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
+
+export function ApiKeys() {
+  const keys = useApi<{ keys: ApiKey[] }>('/api/keys');
+  const [error, setError] = useState<string | null>(null);
+  const [secret, setSecret] = useState<{ name: string; key: string } | null>(null);
+
+  async function create(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const parsed = createSchema.safeParse({ name: form.get('name'), scopes: form.getAll('scopes') });
+    if (!parsed.success) return setError(parsed.error.issues.map((issue) => issue.message).join('. '));
+    const result = await callApi<{ key: string; api_key: ApiKey }>('/api/keys', { method: 'POST', body: parsed.data });
+    if (!result.ok) return setError(result.message);
+    setError(null);
+    setSecret({ name: result.data.api_key.name, key: result.data.key });
+    event.currentTarget?.reset();
+    keys.reload();
+  }
+
+  async function act(key: ApiKey, action: 'revoke' | 'rotate') {
+    if (action === 'revoke' && !window.confirm(`Revoke “${key.name}”? Clients using it stop working.`)) return;
+    const result =
+      action === 'revoke'
+        ? await callApi(`/api/keys/${key.id}`, { method: 'DELETE' })
+        : await callApi<{ key: string }>(`/api/keys/${key.id}/rotate`, { method: 'POST' });
+    if (!result.ok) return setError(result.message);
+    setError(null);
+    if (action === 'rotate') setSecret({ name: key.name, key: (result.data as { key: string }).key });
+    keys.reload();
+  }
+
+  return (
+    <SignedIn result={keys.result}>
+      {({ keys: list }) => (
+        <>
+          {secret && (
+            <div className="notice" role="status">
+              <p>New key for <strong>{secret.name}</strong> (shown only now):</p>
+              <code className="secret" data-testid="new-key">{secret.key}</code>
+            </div>
+          )}
+          {error && <p className="form-error" role="alert">{error}</p>}
+          <h2>Create a key</h2>
+          <form className="card form-stack" onSubmit={create} noValidate aria-label="Create an API key">
+            <label>
+              Name
+              <input name="name" maxLength={100} required />
+            </label>
+            <fieldset>
+              <legend>Scopes</legend>
+              {SCOPES.map((scope) => (
+                <label key={scope}>
+                  <input type="checkbox" name="scopes" value={scope} defaultChecked={scope === 'read:nodes' || scope === 'read:stats'} />
+                  {scope}
+                </label>
+              ))}
+            </fieldset>
+            <div className="form-actions"><button type="submit" className="button">Create key</button></div>
+          </form>
+          <h2>Your keys</h2>
+          <div className="table-scroll">
+            <table>
+              <caption>API keys, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th><th scope="col">Prefix</th><th scope="col">Scopes</th><th scope="col" className="num">Requests</th>
+                  <th scope="col">Created</th><th scope="col">Last used</th><th scope="col">State</th><th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.length === 0 && <tr><td colSpan={8} className="muted">No keys yet.</td></tr>}
+                {list.map((key) => (
+                  <tr key={key.id}>
+                    <th scope="row">{key.name}</th>
+                    <td className="mono">{key.key_prefix}…</td>
+                    <td>{key.scopes.join(', ')}</td>
+                    <td className="num">{key.usage_count}</td>
+                    <td>{day(key.created_at)}</td>
+                    <td>{day(key.last_used_at)}</td>
+                    <td>{key.active ? 'Active' : key.revoked_at ? 'Revoked' : 'Expired'}</td>
+                    <td>
+                      {key.active && (
+                        <span className="form-actions">
+                          <button type="button" className="button secondary" onClick={() => act(key, 'rotate')} aria-label={`Rotate ${key.name}`}>Rotate</button>
+                          <button type="button" className="button danger" onClick={() => act(key, 'revoke')} aria-label={`Revoke ${key.name}`}>Revoke</button>
+                        </span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </SignedIn>
+  );
+}
