@@ -2,6 +2,7 @@
 
 import { callApi } from '@/lib/dashboard/api-client';
 import { formatDecimal, formatPercent } from '@/lib/dashboard/format';
+import { ListTable } from './account-ui';
 import { SignedIn } from './signed-in';
 import { useApi } from './use-api';
 
@@ -44,19 +45,8 @@ export function AccountOverview() {
           <h2>My nodes</h2>
           <SignedIn result={nodes.result}>
             {({ nodes: mine }) => (
-              <div className="table-scroll">
-                <table>
-                  <caption>Nodes you registered</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Node</th><th scope="col">Label</th><th scope="col">Status</th><th scope="col">Version</th>
-                      <th scope="col" className="num">Uptime</th><th scope="col" className="num">Latency</th><th scope="col">Verified</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {mine.length === 0 && (
-                      <tr><td colSpan={7} className="muted">No registered nodes yet (register one with POST /api/nodes/register).</td></tr>
-                    )}
+              <ListTable caption="Nodes you registered" columns={['Node', 'Label', 'Status', 'Version', { label: 'Uptime', numeric: true }, { label: 'Latency', numeric: true }, 'Verified']}
+                empty="No registered nodes yet (register one with POST /api/nodes/register)." isEmpty={mine.length === 0}>
                     {mine.map((node) => (
                       <tr key={node.id}>
                         <th scope="row"><a href={`/nodes/${node.id}`} className="mono">{node.ip.includes(':') ? `[${node.ip}]` : node.ip}:{node.port}</a></th>
@@ -68,9 +58,7 @@ export function AccountOverview() {
                         <td>{node.verified ? 'Yes' : 'No'}</td>
                       </tr>
                     ))}
-                  </tbody>
-                </table>
-              </div>
+              </ListTable>
             )}
           </SignedIn>
         </>

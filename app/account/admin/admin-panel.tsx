@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { z } from 'zod';
 import { callApi } from '@/lib/dashboard/api-client';
+import { Feedback, ListTable } from '../account-ui';
 import { SignedIn } from '../signed-in';
 import { useApi } from '../use-api';
 
@@ -44,16 +45,9 @@ export function AdminPanel() {
     <SignedIn result={users.result}>
       {({ users: list, total }) => (
         <>
-          {notice && <p role="status" className="notice">{notice}</p>}
-          {error && <p className="form-error" role="alert">{error}</p>}
+          <Feedback notice={notice} error={error} />
           <h2>Users</h2>
-          <div className="table-scroll">
-            <table>
-              <caption>{`Newest users (${total} in all)`}</caption>
-              <thead>
-                <tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col" className="num">Nodes</th><th scope="col" className="num">Active keys</th><th scope="col">State</th><th scope="col">Actions</th></tr>
-              </thead>
-              <tbody>
+          <ListTable caption={`Newest users (${total} in all)`} columns={['Email', 'Role', { label: 'Nodes', numeric: true }, { label: 'Active keys', numeric: true }, 'State', 'Actions']} empty="No users." isEmpty={list.length === 0}>
                 {list.map((user) => (
                   <tr key={user.id}>
                     <th scope="row">{user.email}</th>
@@ -79,18 +73,11 @@ export function AdminPanel() {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+          </ListTable>
           <h2>Verifications to review</h2>
           <SignedIn result={queue.result}>
             {({ queue: reviews }) => (
-              <div className="table-scroll">
-                <table>
-                  <caption>Verifications awaiting a decision, oldest first</caption>
-                  <thead><tr><th scope="col">Node</th><th scope="col">User</th><th scope="col">Method</th><th scope="col">Since</th><th scope="col">Decision</th></tr></thead>
-                  <tbody>
-                    {reviews.length === 0 && <tr><td colSpan={5} className="muted">Nothing to review.</td></tr>}
+              <ListTable caption="Verifications awaiting a decision, oldest first" columns={['Node', 'User', 'Method', 'Since', 'Decision']} empty="Nothing to review." isEmpty={reviews.length === 0}>
                     {reviews.map((review) => (
                       <tr key={review.id}>
                         <th scope="row"><a href={`/nodes/${review.node_id}`} className="mono">{review.ip}:{review.port}</a></th>
@@ -108,20 +95,13 @@ export function AdminPanel() {
                         </td>
                       </tr>
                     ))}
-                  </tbody>
-                </table>
-              </div>
+              </ListTable>
             )}
           </SignedIn>
           <h2>Audit log</h2>
           <SignedIn result={audit.result}>
             {({ entries }) => (
-              <div className="table-scroll">
-                <table>
-                  <caption>The 20 latest admin actions</caption>
-                  <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Target</th></tr></thead>
-                  <tbody>
-                    {entries.length === 0 && <tr><td colSpan={4} className="muted">No admin actions yet.</td></tr>}
+              <ListTable caption="The 20 latest admin actions" columns={['When', 'Who', 'Action', 'Target']} empty="No admin actions yet." isEmpty={entries.length === 0}>
                     {entries.map((entry) => (
                       <tr key={entry.id}>
                         <td>{entry.created_at.slice(0, 19).replace('T', ' ')}</td>
@@ -130,25 +110,17 @@ export function AdminPanel() {
                         <td>{[entry.target_type, entry.target_id].filter(Boolean).join(' ') || '—'}</td>
                       </tr>
                     ))}
-                  </tbody>
-                </table>
-              </div>
+              </ListTable>
             )}
           </SignedIn>
           <h2>Settings</h2>
           <SignedIn result={settings.result}>
             {({ settings: values }) => (
-              <div className="table-scroll">
-                <table>
-                  <caption>Application settings (change with PUT /api/admin/settings)</caption>
-                  <thead><tr><th scope="col">Key</th><th scope="col">Value</th></tr></thead>
-                  <tbody>
+              <ListTable caption="Application settings (change with PUT /api/admin/settings)" columns={['Key', 'Value']} empty="No settings." isEmpty={Object.keys(values).length === 0}>
                     {Object.entries(values).map(([key, value]) => (
                       <tr key={key}><th scope="row" className="mono">{key}</th><td className="mono">{JSON.stringify(value)}</td></tr>
                     ))}
-                  </tbody>
-                </table>
-              </div>
+              </ListTable>
             )}
           </SignedIn>
         </>

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { z } from 'zod';
 import { callApi } from '@/lib/dashboard/api-client';
+import { Feedback, ListTable } from '../account-ui';
 import { SignedIn } from '../signed-in';
 import { useApi } from '../use-api';
 
@@ -53,8 +54,7 @@ export function AlertSubscriptions() {
     <SignedIn result={subscriptions.result}>
       {({ subscriptions: list }) => (
         <>
-          {notice && <p role="status" className="notice">{notice}</p>}
-          {error && <p className="form-error" role="alert">{error}</p>}
+          <Feedback notice={notice} error={error} />
           <h2>New alert</h2>
           <form className="card form-stack" onSubmit={create} noValidate aria-label="Create an alert">
             <label>
@@ -89,14 +89,7 @@ export function AlertSubscriptions() {
             <div className="form-actions"><button type="submit" className="button">Create alert</button></div>
           </form>
           <h2>Your alerts</h2>
-          <div className="table-scroll">
-            <table>
-              <caption>Alert subscriptions</caption>
-              <thead>
-                <tr><th scope="col">Node</th><th scope="col">Channel</th><th scope="col">Target</th><th scope="col">Events</th><th scope="col">State</th><th scope="col">Actions</th></tr>
-              </thead>
-              <tbody>
-                {list.length === 0 && <tr><td colSpan={6} className="muted">No alerts yet.</td></tr>}
+          <ListTable caption="Alert subscriptions" columns={['Node', 'Channel', 'Target', 'Events', 'State', 'Actions']} empty="No alerts yet." isEmpty={list.length === 0}>
                 {list.map((subscription) => (
                   <tr key={subscription.id}>
                     <th scope="row"><a href={`/nodes/${subscription.node_id}`}>{subscription.node_id}</a></th>
@@ -109,9 +102,7 @@ export function AlertSubscriptions() {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+          </ListTable>
         </>
       )}
     </SignedIn>

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { z } from 'zod';
 import { callApi } from '@/lib/dashboard/api-client';
+import { Feedback, ListTable } from '../account-ui';
 import { SignedIn } from '../signed-in';
 import { useApi } from '../use-api';
 
@@ -59,7 +60,7 @@ export function ApiKeys() {
               <code className="secret" data-testid="new-key">{secret.key}</code>
             </div>
           )}
-          {error && <p className="form-error" role="alert">{error}</p>}
+          <Feedback notice={null} error={error} />
           <h2>Create a key</h2>
           <form className="card form-stack" onSubmit={create} noValidate aria-label="Create an API key">
             <label>
@@ -78,17 +79,7 @@ export function ApiKeys() {
             <div className="form-actions"><button type="submit" className="button">Create key</button></div>
           </form>
           <h2>Your keys</h2>
-          <div className="table-scroll">
-            <table>
-              <caption>API keys, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th><th scope="col">Prefix</th><th scope="col">Scopes</th><th scope="col" className="num">Requests</th>
-                  <th scope="col">Created</th><th scope="col">Last used</th><th scope="col">State</th><th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.length === 0 && <tr><td colSpan={8} className="muted">No keys yet.</td></tr>}
+          <ListTable caption="API keys, newest first" columns={['Name', 'Prefix', 'Scopes', { label: 'Requests', numeric: true }, 'Created', 'Last used', 'State', 'Actions']} empty="No keys yet." isEmpty={list.length === 0}>
                 {list.map((key) => (
                   <tr key={key.id}>
                     <th scope="row">{key.name}</th>
@@ -108,9 +99,7 @@ export function ApiKeys() {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+          </ListTable>
         </>
       )}
     </SignedIn>

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { z } from 'zod';
 import { callApi } from '@/lib/dashboard/api-client';
+import { Feedback } from '../account-ui';
 import { SignedIn } from '../signed-in';
 import { useApi } from '../use-api';
 
@@ -74,8 +75,7 @@ export function Verifications() {
     <SignedIn result={list.result}>
       {({ verifications }) => (
         <>
-          {notice && <p role="status" className="notice">{notice}</p>}
-          {error && <p className="form-error" role="alert">{error}</p>}
+          <Feedback notice={notice} error={error} />
           <h2>Start a verification</h2>
           <form className="card form-stack" onSubmit={start} noValidate aria-label="Start a verification">
             <label>
