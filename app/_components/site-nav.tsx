@@ -1,3 +1,7 @@
+'use client';
+
+import { usePathname } from 'next/navigation';
+
 export const NAV_LINKS: { href: string; label: string }[] = [
   { href: '/', label: 'Overview' },
   { href: '/nodes', label: 'Nodes' },
@@ -7,14 +11,19 @@ export const NAV_LINKS: { href: string; label: string }[] = [
   { href: '/account', label: 'Account' },
 ];
 
-/** The main navigation: every dashboard page (plain links, so it works without JavaScript). */
+function isCurrent(pathname: string, href: string): boolean {
+  return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+}
+
+/** The main navigation: every dashboard page as a plain link; the current section is marked. */
 export function SiteNav() {
+  const pathname = usePathname() ?? '';
   return (
     <nav aria-label="Main" className="site-nav">
       <ul>
         {NAV_LINKS.map((link) => (
           <li key={link.href}>
-            <a href={link.href}>{link.label}</a>
+            <a href={link.href} aria-current={isCurrent(pathname, link.href) ? 'page' : undefined}>{link.label}</a>
           </li>
         ))}
       </ul>

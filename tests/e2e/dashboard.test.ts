@@ -249,6 +249,20 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
     const links = await nav.getByRole('link').evaluateAll((items) => items.map((item) => item.getAttribute('href')));
     assert.deepEqual(links, ['/', '/nodes', '/leaderboard', '/countries', '/stats', '/account']);
+    assert.equal(await nav.locator('[aria-current=page]').innerText(), 'Overview');
+    // Keyboard-only: focus the Nodes link and follow it.
+    await nav.getByRole('link', { name: 'Nodes' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/nodes$/);
+    assert.equal(await nav.locator('[aria-current=page]').innerText(), 'Nodes');
+    // The list and a node page fit a 375px screen (wide tables scroll inside their frame).
+    for (const pathname of ['/nodes', '/nodes/1', '/countries', '/account/sign-in']) {
+      await page.setViewportSize({ width: 375, height: 800 });
+      await open(pathname, page);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${pathname} scrolls sideways by ${overflow}px at 375px`);
+    }
+    await screenshot(page, 'dashboard-sign-in-mobile');
     await page.close();
   });
 
