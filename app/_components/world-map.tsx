@@ -14,7 +14,8 @@ const projection = geoNaturalEarth1().fitExtent(
   [[4, 4], [WIDTH - 4, HEIGHT - 4]],
   { type: 'Sphere' },
 );
-const path = geoPath(projection);
+// One decimal is a tenth of a pixel at this size: plenty, and it halves the markup.
+const path = geoPath(projection).digits(1);
 const topology = land110m as unknown as Topology<{ land: GeometryCollection }>;
 const landPath = path(feature(topology, topology.objects.land)) ?? '';
 const spherePath = path({ type: 'Sphere' }) ?? '';
