@@ -235,7 +235,8 @@ describe('alerts', () => {
     assert.equal(html.status, 200);
     assert.match(html.headers.get('content-type') ?? '', /text\/html/);
     assert.match(await html.text(), /no longer get email alerts for node 15\.0\.0\.1:8333/);
-    const json = await unsubscribeRoute(new Request(`http://127.0.0.1/api/alerts/unsubscribe?token=${row!.unsubscribe_token}`), {});
+    // Mail clients add tracking parameters to links; they must not break unsubscribing.
+    const json = await unsubscribeRoute(new Request(`http://127.0.0.1/api/alerts/unsubscribe?token=${row!.unsubscribe_token}&utm_source=mail`), {});
     assert.equal((await json.json()).unsubscribed, true);
     const [after] = await database.sql`select enabled from alert_subscriptions where node_id = ${nodeId}`;
     assert.equal(after!.enabled, false);
