@@ -253,4 +253,19 @@ describe('alerts', () => {
     assert.equal(ok.status, 200);
     assert.equal(typeof (await ok.json()).summary.subscriptions, 'number');
   });
+
+  it('handles every subscription each run, however many there are, in pages', async () => {
+    const ips = ['16.0.0.1', '16.0.0.2', '16.0.0.3', '16.0.0.4', '16.0.0.5'];
+    for (const ip of ips) {
+      const nodeId = await myNode(ip, { status: 'up' });
+      await createSubscription(database.sql, user.id, { node_id: Number(nodeId), channel: 'email', target: 'pages@example.com', events: ['offline'], cooldown_minutes: 0 });
+    }
+    const { calls, deliver } = recorder();
+    const first = await processAlerts(database.sql, { deliver, limit: 2 });
+    assert.equal(first.baselined, ips.length, 'all five are baselined in one run with pages of two');
+    await database.sql`update nodes set status = 'down' where ip = any(${ips})`;
+    await processAlerts(database.sql, { deliver, limit: 2 });
+    const offline = calls.filter((message) => ips.includes(message.node.ip) && message.event === 'offline');
+    assert.equal(offline.length, ips.length);
+  });
 });
