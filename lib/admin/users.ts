@@ -9,8 +9,7 @@ export const listUsersQuerySchema = z
     banned: z.enum(['true', 'false']).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  })
-  .strict();
+  });
 
 export async function listUsers(sql: Sql, query: z.infer<typeof listUsersQuerySchema>) {
   const pattern = query.q ? `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;

@@ -24,7 +24,7 @@ export interface AlertRunSummary {
 export interface ProcessAlertsOptions {
   now?: Date;
   deliver?: Deliver;
-  /** Most subscriptions handled per run (the rest wait for the next run). */
+  /** Subscriptions read per page and failed deliveries retried per run; every enabled subscription is handled each run. */
   limit?: number;
 }
 
@@ -67,6 +67,20 @@ interface SubscriptionState {
  * - A failed delivery is recorded as 'failed' with the error and retried on later runs until
  *   alerts.max_delivery_attempts (within 24 hours); a retry that succeeds turns the row to 'sent'.
  */
+/** Every enabled subscription of a non-banned user, read `pageSize` ids at a time (keyset paging). */
+async function* enabledSubscriptionIds(sql: Sql, pageSize: number): AsyncGenerator<string> {
+  let after: string | null = null;
+  for (;;) {
+    const page: { id: string }[] = await sql<{ id: string }[]>`
+      select s.id from alert_subscriptions s join profiles p on p.id = s.user_id
+      where s.enabled and p.banned_at is null and (${after}::uuid is null or s.id > ${after}::uuid)
+      order by s.id limit ${pageSize}`;
+    for (const row of page) yield row.id;
+    if (page.length < pageSize) return;
+    after = page.at(-1)!.id;
+  }
+}
+
 export async function processAlerts(sql: Sql, options: ProcessAlertsOptions = {}): Promise<AlertRunSummary> {
   const started = Date.now();
   const now = options.now ?? new Date();
@@ -108,11 +122,7 @@ export async function processAlerts(sql: Sql, options: ProcessAlertsOptions = {}
     ? await sql<{ user_agent: string }[]>`select distinct user_agent from nodes where status = 'up' and user_agent is not null and not hidden`
     : [];
   const majors = newestMajors(upAgents.map((row) => row.user_agent));
-  const ids = await sql<{ id: string }[]>`
-    select s.id from alert_subscriptions s join profiles p on p.id = s.user_id
-    where s.enabled and p.banned_at is null order by s.id limit ${limit}`;
-
-  for (const { id } of ids) {
+  for await (const id of enabledSubscriptionIds(sql, limit)) {
     await sql.begin(async (tx) => {
       const [sub] = await tx<SubscriptionState[]>`
         select s.id, s.user_id, s.node_id::text as node_id, s.events, s.channel, s.target, s.webhook_secret, s.unsubscribe_token,

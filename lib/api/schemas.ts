@@ -85,22 +85,19 @@ export const auditQuerySchema = z
     limit: z.coerce.number().int().min(1).max(200).default(50),
     before: z.coerce.number().int().positive().optional(),
     action: z.string().trim().min(1).max(100).optional(),
-  })
-  .strict();
+  });
 
 export const moderationQuerySchema = z
-  .object({ status: z.enum(['needs_review', 'pending']).default('needs_review'), limit: z.coerce.number().int().min(1).max(200).default(50) })
-  .strict();
+  .object({ status: z.enum(['needs_review', 'pending']).default('needs_review'), limit: z.coerce.number().int().min(1).max(200).default(50) });
 
 export const alertHistoryQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50),
     before: z.coerce.number().int().positive().optional(),
     subscription_id: z.uuid().optional(),
-  })
-  .strict();
+  });
 
-export const unsubscribeQuerySchema = z.object({ token: z.string().trim().min(16).max(200) }).strict();
+export const unsubscribeQuerySchema = z.object({ token: z.string().trim().min(16).max(200) });
 
 export const nodeParamsSchema = z.object({ id: nodeRefSchema });
 export const bitnodesNodeParamsSchema = z.object({ address: nodeRefSchema });

@@ -1,3 +1,4 @@
+import { API_SCOPES } from '../auth/api-keys';
 import { z } from 'zod';
 import type { Sql } from '../db/client';
 import { conflict, HttpError, notFound } from '../http/http-error';
@@ -5,7 +6,8 @@ import { getSetting } from '../settings/app-settings';
 import { generateApiKey } from './generate';
 import { keyTicker } from './ticker';
 
-export const API_KEY_SCOPES = ['read:nodes', 'read:stats', 'read:leaderboard', 'read:profiles'] as const;
+/** Scopes a key can carry: the ones the public API enforces (lib/auth/api-keys). */
+export const API_KEY_SCOPES = API_SCOPES;
 export const MAX_RATE_LIMIT_PER_MINUTE = 600;
 
 export const createKeySchema = z

@@ -16,8 +16,7 @@ export const registerNodeSchema = z
 export type RegisterNodeInput = z.infer<typeof registerNodeSchema>;
 
 export const registrationQuerySchema = z
-  .object({ ip: z.string().trim().min(2).max(64), port: z.coerce.number().int().min(1).max(65535) })
-  .strict();
+  .object({ ip: z.string().trim().min(2).max(64), port: z.coerce.number().int().min(1).max(65535) });
 
 /** Parses and checks a node address: a public IPv4/IPv6 literal (loopback only with PEERSCOPE_ALLOW_LOOPBACK_NODES=1). */
 export function validateNodeAddress(ip: string, port: number, allowLoopback = allowLoopbackNodes()): PeerAddress {

@@ -7,13 +7,13 @@ import { keyTicker } from '../keys/ticker';
 import { allowLoopbackNodes } from '../net/ip-policy';
 import { getSetting } from '../settings/app-settings';
 import { checkDnsTxt, checkHttpFile, checkUserAgent, systemDns, HTTP_FILE_PATH, type CheckOutcome, type DnsSeam, type HttpFetcher } from './methods';
-import { messageChain, verifySignedMessage } from './signed-message';
+import { MESSAGE_CHAINS, verifySignedMessage } from './signed-message';
 
 export const VERIFICATION_METHODS = ['message_sign', 'http_file', 'dns_txt', 'user_agent'] as const;
 export type VerificationMethod = (typeof VERIFICATION_METHODS)[number];
 
 export const startVerificationSchema = z
-  .object({ node_id: z.coerce.number().int().positive(), method: z.enum(VERIFICATION_METHODS) })
+  .object({ node_id: z.number().int().positive(), method: z.enum(VERIFICATION_METHODS) })
   .strict();
 
 const hostnameSchema = z
@@ -143,7 +143,8 @@ export async function checkVerification(sql: Sql, userId: string, id: string, in
   switch (row.method) {
     case 'message_sign': {
       if (!input.address || !input.signature) throw new HttpError(400, 'Invalid request', 'message_sign needs {address, signature}.');
-      const chain = messageChain(deps.ticker ?? keyTicker());
+      const chain = MESSAGE_CHAINS[deps.ticker ?? keyTicker()];
+      if (!chain) throw new HttpError(422, 'Unsupported method', 'Signed messages are not supported on this chain; use another verification method.');
       const valid = verifySignedMessage(input.address, input.signature, signMessageText(node, row.challenge), chain);
       const tipsMatch = Boolean(node.tips_address) && node.tips_address === input.address;
       forceReview = !tipsMatch;

@@ -235,7 +235,8 @@ describe('alerts', () => {
     assert.equal(html.status, 200);
     assert.match(html.headers.get('content-type') ?? '', /text\/html/);
     assert.match(await html.text(), /no longer get email alerts for node 15\.0\.0\.1:8333/);
-    const json = await unsubscribeRoute(new Request(`http://127.0.0.1/api/alerts/unsubscribe?token=${row!.unsubscribe_token}`), {});
+    // Mail clients add tracking parameters to links; they must not break unsubscribing.
+    const json = await unsubscribeRoute(new Request(`http://127.0.0.1/api/alerts/unsubscribe?token=${row!.unsubscribe_token}&utm_source=mail`), {});
     assert.equal((await json.json()).unsubscribed, true);
     const [after] = await database.sql`select enabled from alert_subscriptions where node_id = ${nodeId}`;
     assert.equal(after!.enabled, false);
@@ -251,5 +252,20 @@ describe('alerts', () => {
     const ok = await call('Bearer process-key-123');
     assert.equal(ok.status, 200);
     assert.equal(typeof (await ok.json()).summary.subscriptions, 'number');
+  });
+
+  it('handles every subscription each run, however many there are, in pages', async () => {
+    const ips = ['16.0.0.1', '16.0.0.2', '16.0.0.3', '16.0.0.4', '16.0.0.5'];
+    for (const ip of ips) {
+      const nodeId = await myNode(ip, { status: 'up' });
+      await createSubscription(database.sql, user.id, { node_id: Number(nodeId), channel: 'email', target: 'pages@example.com', events: ['offline'], cooldown_minutes: 0 });
+    }
+    const { calls, deliver } = recorder();
+    const first = await processAlerts(database.sql, { deliver, limit: 2 });
+    assert.equal(first.baselined, ips.length, 'all five are baselined in one run with pages of two');
+    await database.sql`update nodes set status = 'down' where ip = any(${ips})`;
+    await processAlerts(database.sql, { deliver, limit: 2 });
+    const offline = calls.filter((message) => ips.includes(message.node.ip) && message.event === 'offline');
+    assert.equal(offline.length, ips.length);
   });
 });

@@ -63,6 +63,23 @@ describe('node verification', () => {
     assert.equal(again.status, 409);
   });
 
+  it('wants node_id as a number and limits checks per user', async () => {
+    const checker = await createTestUser(database.sql, 'checker@example.com');
+    const nodeId = await insertNode(database.sql, { ip: '5.5.5.60' });
+    await database.sql`insert into user_nodes (user_id, node_id) values (${checker.id}, ${nodeId})`;
+    const asString = await startRoute(authed('/api/verification', checker.token, { method: 'POST', body: JSON.stringify({ node_id: String(nodeId), method: 'user_agent' }) }), {});
+    assert.equal(asString.status, 400);
+    const start = await startRoute(authed('/api/verification', checker.token, { method: 'POST', body: JSON.stringify({ node_id: Number(nodeId), method: 'user_agent' }) }), {});
+    const { verification } = await start.json();
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 11; attempt++) {
+      const response = await checkRoute(authed('/x', checker.token, { method: 'POST', body: '{}' }), params({ id: verification.id }));
+      statuses.push(response.status);
+    }
+    assert.deepEqual(statuses.slice(0, 10), Array(10).fill(422), 'ten failing checks are answered');
+    assert.equal(statuses[10], 429, 'the eleventh within a minute is throttled');
+  });
+
   it('refuses nodes the user has not registered and other users\' verifications', async () => {
     const stranger = await createTestUser(database.sql, 'stranger@example.com');
     const nodeId = await ownedNode('5.5.5.6');
