@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Sql } from '../db/client';
 import { computeNetworkAggregates } from '../api/aggregates';
+import { computePix, computeTier, rankNodes } from '../scoring';
 import { takeNetworkSnapshot } from '../snapshots/take';
 import { DEMO_REGIONS, DEMO_VERSIONS } from './regions';
 
@@ -96,7 +97,7 @@ async function insertNodes(sql: Sql, count: number, seed: number, days: number, 
     )
     insert into nodes (ip, port, network, status, protocol_version, user_agent, services, height, relay,
       city, country, country_name, latitude, longitude, timezone, asn, organization_name, isp,
-      latency_ms, uptime_percentage, reliability, pix_score, tier, source,
+      latency_ms, median_latency_ms, uptime_percentage, uptime_observed_hours, reliability, source,
       connected_since, first_seen, last_seen, last_checked, verified, verified_at)
     select
       format('%s.%s.%s.%s', 1 + ((ipbits >> 24) % 223), (ipbits >> 16) & 255, (ipbits >> 8) & 255, ipbits & 255),
@@ -112,10 +113,9 @@ async function insertNodes(sql: Sql, count: number, seed: number, days: number, 
       greatest(-89.9, least(89.9, g.lat + (r_lat - 0.5) * 5)),
       greatest(-179.9, least(179.9, g.lon + (r_lon - 0.5) * 7)),
       g.tz, g.asn, g.org, g.org,
-      latency, round(uptime::numeric, 2)::float8, round(greatest(0, uptime - 6 * r_height)::numeric, 2)::float8,
-      p.pix,
-      case when p.pix is null then null when p.pix >= 900 then 'diamond' when p.pix >= 780 then 'gold'
-           when p.pix >= 620 then 'silver' when p.pix >= 420 then 'bronze' else 'standard' end,
+      latency, latency, round(uptime::numeric, 2)::float8,
+      case when m.status <> 'unknown' then least(168, 24 * (${days}::int + 30 * r_time + 1)) end,
+      round(greatest(0, uptime - 6 * r_height)::numeric, 2)::float8,
       'discovered',
       case when m.status = 'up' then ${now}::timestamptz - r_time * interval '40 days' end,
       ${now}::timestamptz - interval '1 day' * (${days}::int + 30 * r_time + 1),
@@ -126,22 +126,44 @@ async function insertNodes(sql: Sql, count: number, seed: number, days: number, 
     from measured m
     join regions g on m.r_region >= g.lo and m.r_region < g.hi
     join versions v on m.r_version >= v.lo and m.r_version < v.hi
-    cross join lateral (
-      select case when m.status = 'unknown' then null
-                  else round(least(1000, uptime * 7.5 + (1 - least(latency, 400) / 400) * 250)::numeric, 1)::float8 end as pix
-    ) p
     order by m.i
     on conflict (ip, port) do nothing
     returning id, status`;
 }
 
-/** Ranks every visible online node by PIX score, as the crawler's scoring pass does. */
-async function rankNodes(sql: Sql): Promise<void> {
+/**
+ * PIX, tier and rank of every node from its seeded measurements, with the one
+ * definition the crawler uses (lib/scoring), so demo data obeys the documented
+ * thresholds.
+ */
+async function scoreSeededNodes(sql: Sql): Promise<void> {
+  const rows = await sql<
+    { id: string; status: string; hidden: boolean; uptime: number | null; reliability: number | null; latency: number | null; observed: number | null; first_seen: Date }[]
+  >`select id::text as id, status, hidden, uptime_percentage as uptime, reliability, median_latency_ms as latency,
+           uptime_observed_hours as observed, first_seen
+    from nodes`;
+  const scores = rows.map((row) => {
+    if (row.uptime === null || row.reliability === null) return { pix: null, tier: null };
+    const pix = computePix({ uptimePercentage: row.uptime, reliability: row.reliability, latencyMs: row.latency });
+    const tier = computeTier({ pix, uptimePercentage: row.uptime, latencyMs: row.latency, isUp: row.status === 'up', observedHours: row.observed ?? 0 });
+    return { pix, tier };
+  });
+  const ranks = rankNodes(
+    rows.map((row, index) => ({
+      id: row.id,
+      isUp: row.status === 'up',
+      hidden: row.hidden,
+      pix: scores[index]!.pix,
+      uptimePercentage: row.uptime,
+      firstSeen: row.first_seen,
+    })),
+  );
   await sql`
-    update nodes set rank = ranked.rank
-    from (select id, row_number() over (order by pix_score desc, id)::int as rank
-          from nodes where status = 'up' and not hidden and pix_score is not null) ranked
-    where nodes.id = ranked.id`;
+    update nodes set pix_score = scored.pix, tier = scored.tier, rank = scored.rank
+    from unnest(${rows.map((row) => row.id)}::bigint[], ${scores.map((score) => score.pix)}::float8[],
+                ${scores.map((score) => score.tier)}::text[], ${rows.map((row) => ranks.get(row.id) ?? null)}::int[])
+      as scored(id, pix, tier, rank)
+    where nodes.id = scored.id`;
 }
 
 /**
@@ -212,7 +234,7 @@ export async function seedDemoNetwork(sql: Sql, input: SeedOptions): Promise<See
   const options = seedOptionsSchema.parse(input);
   const now = options.now ?? new Date();
   const inserted = await insertNodes(sql, options.nodes, options.seed, options.days, now);
-  await rankNodes(sql);
+  await scoreSeededNodes(sql);
   const nodeIds = inserted.map((row) => row.id);
   const checks = await insertChecks(sql, nodeIds.slice(0, options.historyNodes), options.seed, {
     days: options.days,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { seedDemoNetwork } from '../../lib/demo/seed';
+import { computePix, computeTier } from '../../lib/scoring';
 import { openMigratedTestDatabase, type TestDatabase } from '../helpers/database';
 
 const now = new Date('2026-11-20T12:00:00Z');
@@ -67,5 +68,26 @@ describe('seedDemoNetwork', () => {
 
   it('rejects bad options', async () => {
     await assert.rejects(seedDemoNetwork(database.sql, { nodes: 0 }), /nodes/);
+  });
+
+  it('scores seeded nodes with the one PIX and tier definition', async () => {
+    const rows = await database.sql<
+      { status: string; uptime: number | null; reliability: number | null; latency: number | null; observed: number | null; pix: number | null; tier: string | null }[]
+    >`select status, uptime_percentage as uptime, reliability, median_latency_ms as latency, uptime_observed_hours as observed,
+             pix_score as pix, tier from nodes`;
+    assert.ok(rows.length > 0);
+    const tiers = new Set<string>();
+    for (const row of rows) {
+      if (row.uptime === null || row.reliability === null) {
+        assert.equal(row.tier, null);
+        continue;
+      }
+      const pix = computePix({ uptimePercentage: row.uptime, reliability: row.reliability, latencyMs: row.latency });
+      assert.ok(Math.abs(row.pix! - pix) < 1e-9, `pix ${row.pix} vs ${pix}`);
+      const tier = computeTier({ pix, uptimePercentage: row.uptime, latencyMs: row.latency, isUp: row.status === 'up', observedHours: row.observed ?? 0 });
+      assert.equal(row.tier, tier);
+      tiers.add(tier);
+    }
+    assert.ok(tiers.size >= 3, `a demo shows several tiers, got ${[...tiers].join(', ')}`);
   });
 });
