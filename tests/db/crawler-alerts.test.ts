@@ -9,7 +9,7 @@ import { runCrawlPass } from '../../crawler/pass';
 import { startSimulatedNetwork } from '../../crawler/simulator';
 import { openMigratedTestDatabase, testBackend, type TestDatabase } from '../helpers/database';
 
-const TIMEOUTS = { connectMs: 1500, handshakeMs: 3000, pingMs: 1500, addrWindowMs: 1000, totalMs: 6000 };
+const TIMEOUTS = { connectMs: 5000, handshakeMs: 8000, pingMs: 4000, addrWindowMs: 1000, totalMs: 15000 };
 
 describe(`crawler passes trigger alerts on ${testBackend()}`, () => {
   let database: TestDatabase;

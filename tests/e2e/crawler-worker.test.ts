@@ -23,7 +23,7 @@ describe('crawler worker process (npm run crawler)', () => {
     const simulatorFile = path.join(folder, 'simulator.json');
     writeSimulatorDescription(describeNetwork(network), simulatorFile);
     const configFile = path.join(folder, 'crawler.json');
-    await writeFile(configFile, JSON.stringify({ concurrency: 32, timeouts: { connectMs: 2000, handshakeMs: 4000, pingMs: 2000, addrWindowMs: 1500, totalMs: 8000 } }));
+    await writeFile(configFile, JSON.stringify({ concurrency: 32, timeouts: { connectMs: 5000, handshakeMs: 8000, pingMs: 4000, addrWindowMs: 1500, totalMs: 15000 } }));
     env = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
