@@ -33,6 +33,10 @@ describe('npm start on the embedded database', () => {
       assert.equal(health.status, 'ok');
       assert.equal(health.database.kind, 'embedded');
       assert.deepEqual(health.database.pending_migrations, []);
+      // Bitnodes-style trailing-slash URLs are served directly, not redirected.
+      const bitnodes = await fetch(`http://127.0.0.1:${port}/api/v1/snapshots/`, { redirect: 'manual' });
+      assert.equal(bitnodes.status, 200);
+      assert.equal(typeof (await bitnodes.json()).count, 'number');
       const browser = await launchBrowser();
       try {
         const page = await browser.newPage();
