@@ -1,18 +1,5 @@
-import { DatabaseUnavailableError } from '../db/client';
-import { DatabaseConfigError } from '../db/config';
+import { isDatabaseUnavailable } from '../db/client';
 import { jsonError } from '../http/responses';
-
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED',
-  'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P03', '53300', '3D000', '28P01', '28000',
-]);
-
-/** True for failures of the database connection rather than of a query. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  if (error instanceof DatabaseUnavailableError || error instanceof DatabaseConfigError) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && UNAVAILABLE_CODES.has(code);
-}
 
 /** A failure inside a handler, as JSON that never shows internals (they go to the server log). */
 export function errorResponse(error: unknown, where: string): Response {
@@ -23,3 +10,4 @@ export function errorResponse(error: unknown, where: string): Response {
   console.error(`[api] ${where}:`, error);
   return jsonError(500, 'Internal server error', 'An unexpected error occurred');
 }
+

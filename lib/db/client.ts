@@ -61,6 +61,19 @@ export async function closeSql(): Promise<void> {
 }
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'CONNECT_TIMEOUT']);
+/** Driver and server codes meaning the database cannot serve us right now (not that a query was wrong). */
+const UNAVAILABLE_CODES = new Set([
+  ...UNREACHABLE_CODES,
+  'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
+  '57P01', '57P03', '53300', '3D000', '28P01', '28000',
+]);
+
+/** True for failures of the database connection or configuration rather than of a query. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailableError || error instanceof DatabaseConfigError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && UNAVAILABLE_CODES.has(code);
+}
 
 /** Turns driver connection failures into one error type with a readable message. */
 export function describeConnectionError(error: unknown, where: string): Error {

@@ -1,6 +1,5 @@
 import { ZodError, type ZodType } from 'zod';
-import { DatabaseUnavailableError } from '../db/client';
-import { DatabaseConfigError } from '../db/config';
+import { isDatabaseUnavailable } from '../db/client';
 import { describeZodError, jsonError } from './responses';
 
 /** An error that becomes a JSON error response {"error","details"} with its status. */
@@ -26,11 +25,8 @@ export const tooManyRequests = (details: string, retryAfterSeconds: number) =>
 export function errorResponse(error: unknown): Response {
   if (error instanceof HttpError) return jsonError(error.status, error.error, error.details, error.headers);
   if (error instanceof ZodError) return jsonError(400, 'Invalid request', describeZodError(error));
-  if (error instanceof DatabaseUnavailableError || error instanceof DatabaseConfigError) {
-    return jsonError(503, 'Service unavailable', 'The database is not reachable right now.');
-  }
-  const code = (error as { code?: string } | null)?.code;
-  if (code === 'ECONNREFUSED' || code === 'CONNECT_TIMEOUT') {
+  if (isDatabaseUnavailable(error)) {
+    console.error('Database unavailable in route handler:', (error as Error)?.message ?? error);
     return jsonError(503, 'Service unavailable', 'The database is not reachable right now.');
   }
   console.error('Unhandled error in route handler:', error);

@@ -42,3 +42,23 @@ describe('API when the database is unreachable', () => {
     }
   });
 });
+
+describe('database outages look the same from every route wrapper', () => {
+  it('answers 503 for connection-level failures and 500 for other errors, in both wrappers', async () => {
+    const { errorResponse: apiErrorResponse } = await import('../../lib/api/errors');
+    const { errorResponse: accountErrorResponse } = await import('../../lib/http/http-error');
+    const outage = Object.assign(new Error('connection closed'), { code: 'CONNECTION_CLOSED' });
+    const bug = new TypeError('x is undefined');
+    const originalError = console.error;
+    console.error = () => {};
+    try {
+      assert.equal(apiErrorResponse(outage, 'test').status, 503);
+      assert.equal(accountErrorResponse(outage).status, 503);
+      assert.equal(apiErrorResponse(bug, 'test').status, 500);
+      assert.equal(accountErrorResponse(bug).status, 500);
+      assert.deepEqual(Object.keys(await accountErrorResponse(outage).json()), ['error', 'details']);
+    } finally {
+      console.error = originalError;
+    }
+  });
+});
