@@ -7,6 +7,9 @@ import { crawlNetwork, type CrawlStats, type ProbeFunction, type Resolver } from
 import { takeNetworkSnapshot } from '@/lib/snapshots/take';
 import { BatchWriter } from './batch-writer';
 
+/** Probe results allowed to wait for the database, in batches, before new probes pause. */
+const MAX_PENDING_BATCHES = 4;
+
 /** Work to run after every pass, such as alert processing. A failing hook is logged, not fatal. */
 export interface PassHook {
   name: string;
@@ -66,9 +69,10 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
     if (!dueKeys.has(key)) notDue.add(key);
   }
 
+  const flushSize = options.flushSize ?? 500;
   const writer = new BatchWriter<ProbeResult>(
     (batch) => recordProbeResults(sql, batch, { now: new Date(), geo: options.geo }),
-    options.flushSize ?? 500,
+    flushSize,
     (error) => log(`writing probe results failed, will retry: ${(error as Error).message}`),
   );
   const seeds: PeerAddress[] = [...due.map((node) => node.address), ...chain.crawler.seeds];
@@ -77,7 +81,11 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
     seeds,
     dnsSeeds: options.dnsSeeds,
     resolver: options.resolver,
-    probe: options.probe,
+    // Backpressure: no new probe starts while several batches wait to be written.
+    probe: async (address, signal) => {
+      await writer.waitForCapacity(flushSize * MAX_PENDING_BATCHES, signal);
+      return options.probe(address, signal);
+    },
     concurrency: chain.crawler.concurrency,
     maxAddresses: chain.crawler.maxAddresses,
     dialNetworks,

@@ -56,3 +56,58 @@ describe('BatchWriter', () => {
     await assert.rejects(writer.close(), /database gone/);
   });
 });
+
+describe('BatchWriter backpressure', () => {
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it('lets producers through below the limit and holds them until writes catch up', async () => {
+    const started: (() => void)[] = [];
+    const writer = new BatchWriter<number>(() => new Promise<void>((resolve) => started.push(resolve)), 2);
+    /** Completes the oldest write once it has begun. */
+    const finishNextWrite = async () => {
+      while (started.length === 0) await tick();
+      started.shift()!();
+    };
+    await writer.waitForCapacity(4); // empty: immediate
+    for (let i = 0; i < 4; i += 1) writer.add(i);
+    assert.equal(writer.backlog, 4);
+    let passed = false;
+    const waiting = writer.waitForCapacity(4).then(() => (passed = true));
+    await tick();
+    assert.equal(passed, false, 'held while 4 items wait to be written');
+    await finishNextWrite();
+    await waiting;
+    assert.equal(passed, true);
+    assert.equal(writer.backlog, 2);
+    await finishNextWrite();
+    await writer.close();
+    assert.equal(writer.backlog, 0);
+  });
+
+  it('retries a failed batch by itself while producers wait, so they are not stuck', async () => {
+    let attempts = 0;
+    const writer = new BatchWriter<number>(
+      async () => {
+        attempts += 1;
+        if (attempts === 1) throw new Error('database hiccup');
+      },
+      2,
+      () => {},
+      10,
+    );
+    writer.add(1);
+    writer.add(2);
+    await writer.waitForCapacity(2); // freed by the timed retry, no new items needed
+    assert.equal(attempts, 2);
+    assert.equal(writer.written, 2);
+  });
+
+  it('releases waiting producers when the crawl is aborted', async () => {
+    const writer = new BatchWriter<number>(() => new Promise<void>(() => {}), 1);
+    writer.add(1);
+    const controller = new AbortController();
+    const waiting = writer.waitForCapacity(1, controller.signal);
+    controller.abort();
+    await waiting;
+  });
+});
