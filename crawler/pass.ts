@@ -7,9 +7,6 @@ import { crawlNetwork, type CrawlStats, type ProbeFunction, type Resolver } from
 import { takeNetworkSnapshot } from '@/lib/snapshots/take';
 import { BatchWriter } from './batch-writer';
 
-/** Probe results allowed to wait for the database, in batches, before new probes pause. */
-const MAX_PENDING_BATCHES = 4;
-
 /** Work to run after every pass, such as alert processing. A failing hook is logged, not fatal. */
 export interface PassHook {
   name: string;
@@ -69,10 +66,9 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
     if (!dueKeys.has(key)) notDue.add(key);
   }
 
-  const flushSize = options.flushSize ?? 500;
   const writer = new BatchWriter<ProbeResult>(
     (batch) => recordProbeResults(sql, batch, { now: new Date(), geo: options.geo }),
-    flushSize,
+    options.flushSize ?? 500,
     (error) => log(`writing probe results failed, will retry: ${(error as Error).message}`),
   );
   const seeds: PeerAddress[] = [...due.map((node) => node.address), ...chain.crawler.seeds];
@@ -81,11 +77,7 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
     seeds,
     dnsSeeds: options.dnsSeeds,
     resolver: options.resolver,
-    // Backpressure: no new probe starts while several batches wait to be written.
-    probe: async (address, signal) => {
-      await writer.waitForCapacity(flushSize * MAX_PENDING_BATCHES, signal);
-      return options.probe(address, signal);
-    },
+    probe: options.probe,
     concurrency: chain.crawler.concurrency,
     maxAddresses: chain.crawler.maxAddresses,
     dialNetworks,
