@@ -116,7 +116,7 @@ export function AdminPanel() {
           </SignedIn>
           <h2>Settings</h2>
           <SignedIn result={settings.result}>
-            {({ settings: values }) => <SettingsEditor initial={values} />}
+            {({ settings: values }) => <SettingsEditor initial={values} onSaved={audit.reload} />}
           </SignedIn>
         </>
       )}

@@ -9,7 +9,7 @@ import { Feedback } from '../account-ui';
 const show = (value: unknown) => (value === null ? 'not set' : JSON.stringify(value));
 
 /** One form per known setting (input type from its schema); Save sends PUT /api/admin/settings {key: value}. */
-export function SettingsEditor({ initial }: { initial: Record<string, unknown> }) {
+export function SettingsEditor({ initial, onSaved }: { initial: Record<string, unknown>; onSaved?: () => void }) {
   const [values, setValues] = useState<Record<string, unknown>>(initial);
   const [saving, setSaving] = useState<SettingKey | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -38,6 +38,7 @@ export function SettingsEditor({ initial }: { initial: Record<string, unknown> }
     setValues(result.data.settings);
     setError(null);
     setNotice(`Saved ${field.key} = ${show(result.data.settings[field.key])}.`);
+    onSaved?.();
   }
 
   return (
