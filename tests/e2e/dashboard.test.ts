@@ -455,6 +455,10 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     await screenshot(adminPage, 'dashboard-admin-settings-error');
     await adminPage.reload();
     assert.equal(await adminPage.getByLabel('registration.max_per_hour', { exact: true }).inputValue(), '25');
+    await adminPage.setViewportSize({ width: 375, height: 800 });
+    const adminOverflow = await adminPage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(adminOverflow <= 0, `/account/admin scrolls sideways by ${adminOverflow}px at 375px`);
+    await screenshot(adminPage, 'dashboard-admin-mobile');
     await adminPage.close();
   });
 
