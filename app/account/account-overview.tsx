@@ -3,6 +3,7 @@
 import { callApi } from '@/lib/dashboard/api-client';
 import { formatDecimal, formatPercent } from '@/lib/dashboard/format';
 import { ListTable } from './account-ui';
+import { RegisterNodeForm } from './register-node-form';
 import { SignedIn } from './signed-in';
 import { useApi } from './use-api';
 
@@ -14,6 +15,8 @@ interface MyNode {
   id: string; ip: string; port: number; status: 'up' | 'down' | 'unknown'; label: string | null; user_agent: string | null;
   uptime_percentage: number | null; latency_ms: number | null; tier: string | null; verified: boolean;
 }
+
+const STATUS_LABELS: Record<string, string> = { up: 'Online', down: 'Offline', unknown: 'Unknown' };
 
 export function AccountOverview() {
   const me = useApi<Me>('/api/auth/me');
@@ -46,12 +49,12 @@ export function AccountOverview() {
           <SignedIn result={nodes.result}>
             {({ nodes: mine }) => (
               <ListTable caption="Nodes you registered" columns={['Node', 'Label', 'Status', 'Version', { label: 'Uptime', numeric: true }, { label: 'Latency', numeric: true }, 'Verified']}
-                empty="No registered nodes yet (register one with POST /api/nodes/register)." isEmpty={mine.length === 0}>
+                empty="No registered nodes yet: register one below." isEmpty={mine.length === 0}>
                     {mine.map((node) => (
                       <tr key={node.id}>
                         <th scope="row"><a href={`/nodes/${node.id}`} className="mono">{node.ip.includes(':') ? `[${node.ip}]` : node.ip}:{node.port}</a></th>
                         <td>{node.label ?? '—'}</td>
-                        <td>{node.status}</td>
+                        <td>{STATUS_LABELS[node.status] ?? node.status}</td>
                         <td className="mono">{node.user_agent ?? '—'}</td>
                         <td className="num">{formatPercent(node.uptime_percentage)}</td>
                         <td className="num">{formatDecimal(node.latency_ms, ' ms')}</td>
@@ -61,6 +64,7 @@ export function AccountOverview() {
               </ListTable>
             )}
           </SignedIn>
+          <RegisterNodeForm onRegistered={nodes.reload} />
         </>
       )}
     </SignedIn>

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startSimulatedNetwork, type SimulatedNetwork } from '../../crawler/simulator';
 import { createSqlForUrl } from '../../lib/db/client';
 import { startEmbeddedPostgres } from '../../lib/db/embedded';
 import { migrate } from '../../lib/db/migrate';
@@ -24,6 +25,8 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
   let base: string;
   let browser: Browser;
   let context: BrowserContext;
+  // Real protocol-speaking peers on 127.100.0.x that the app probes when one is registered.
+  let network: SimulatedNetwork;
   const consoleErrors: string[] = [];
 
   async function open(pathname: string, target?: Page): Promise<Page> {
@@ -33,7 +36,7 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
         // The 404 of the deliberately unknown node is the one expected failed load.
         const expected404 = page.url().endsWith(MISSING_NODE) && message.text().includes('404');
         // Account pages call the JSON API; refusals they show as messages (asserted below) are expected.
-        const shownRefusal = page.url().includes('/account') && /status of (401|403|422)\b/.test(message.text());
+        const shownRefusal = page.url().includes('/account') && /status of (400|401|403|422|429)\b/.test(message.text());
         if (message.type() === 'error' && !expected404 && !shownRefusal) consoleErrors.push(`${page.url()}: ${message.text()}`);
       });
       page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
@@ -57,6 +60,7 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
       await sql.end();
       await database.stop();
     }
+    network = await startSimulatedNetwork({ nodes: 3, publicAddresses: false, hostileShare: 0, slowShare: 0, goneShare: 0, randomSeed: 7 });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const { DATABASE_URL: _ignored, ...inherited } = process.env;
@@ -67,6 +71,7 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
       CRAWLER_ENABLED: 'false',
       AUTH_JWT_SECRET: 'dashboard-test-secret-0123456789abcdef',
       ADMIN_EMAILS: ADMIN.email,
+      PEERSCOPE_ALLOW_LOOPBACK_NODES: '1',
     });
     await waitForHttp(`${base}/api/health`, { process: app, timeoutMs: 400_000 });
     browser = await launchBrowser();
@@ -76,6 +81,7 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
   after(async () => {
     await browser?.close();
     if (app) assert.equal(await app.stop(), 0, app.output());
+    await network?.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -322,6 +328,58 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     assert.match(await mine.locator('tbody tr').innerText(), /home node/);
     assert.equal(await page.getByRole('link', { name: 'Administration' }).count(), 0);
 
+    // Register a node: checked in the browser first, then probed live (a simulated peer on loopback).
+    const register = page.getByRole('form', { name: 'Register a node' });
+    const feedback = page.locator('main [role=status]');
+    await register.getByLabel('IP address').fill('');
+    await register.getByLabel('Port').fill('70000');
+    await register.getByRole('button', { name: 'Register node' }).click();
+    assert.match(await page.locator('main [role=alert]').innerText(), /Enter the node’s IP address\. The port is a whole number from 1 to 65535/);
+    assert.equal(await register.getByLabel('IP address').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'ip', 'focus moves to the first mistake');
+    const peer = network.peers[0]!;
+    // Hold the request so the "Probing…" state can be seen.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/nodes/register', async (route) => {
+      await held;
+      await route.continue();
+    }, { times: 1 });
+    // Keyboard only: type into the fields and submit with Enter.
+    await register.getByLabel('IP address').focus();
+    await page.keyboard.type(peer.address.host);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(String(peer.address.port));
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('simulated peer');
+    await page.keyboard.press('Enter');
+    await register.getByRole('button', { name: 'Probing…' }).waitFor();
+    assert.ok(await register.getByRole('button', { name: 'Probing…' }).isDisabled());
+    assert.match(await feedback.innerText(), new RegExp(`^Probing ${peer.address.host}:${peer.address.port}…`));
+    release();
+    const registered = mine.getByRole('row', { name: /simulated peer/ });
+    await registered.waitFor();
+    assert.match(await registered.innerText(), new RegExp(`${peer.address.host}:${peer.address.port}\\s+simulated peer\\s+Online\\s+${peer.profile.userAgent.replace(/[.()]/g, '\\$&')}`));
+    assert.match(await page.locator('main [role=status]').innerText(), new RegExp(`Registered ${peer.address.host}:${peer.address.port}: online, ${peer.profile.userAgent.replace(/[.()]/g, '\\$&')}`));
+    assert.match((await registered.getByRole('link').getAttribute('href'))!, /^\/nodes\/\d+$/);
+    assert.equal(await mine.locator('tbody tr').count(), 2);
+    assert.equal(await register.getByLabel('IP address').inputValue(), '', 'the form is cleared');
+    await screenshot(page, 'dashboard-register-node');
+    // A private address: the API's reason is shown.
+    await register.getByLabel('IP address').fill('192.168.1.10');
+    await register.getByLabel('Port').fill('8333');
+    await register.getByRole('button', { name: 'Register node' }).click();
+    const refusal = page.locator('main [role=alert]');
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), /192\.168\.1\.10 is .*only public addresses can be registered/);
+    assert.equal(await mine.locator('tbody tr').count(), 2);
+    await page.setViewportSize({ width: 375, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `/account scrolls sideways by ${overflow}px at 375px`);
+    await screenshot(page, 'dashboard-register-node-error-mobile');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
     // Alerts: only for your own nodes; create and delete.
     await page.getByRole('link', { name: 'Alerts' }).click();
     const alertForm = page.getByRole('form', { name: 'Create an alert' });
@@ -363,8 +421,44 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     const users = adminPage.getByRole('table', { name: /Newest users/ });
     await users.getByRole('row', { name: new RegExp(OWNER.email) }).waitFor();
     assert.match(await users.locator('caption').innerText(), /2 in all/);
-    assert.ok((await adminPage.getByRole('table', { name: /Application settings/ }).locator('tbody tr').count()) >= 5);
-    await screenshot(adminPage, 'dashboard-admin');
+    // Settings: a form per setting, typed by its schema; Save stores it.
+    const limit = adminPage.getByRole('form', { name: 'Setting registration.max_per_hour' });
+    const limitInput = limit.getByLabel('registration.max_per_hour', { exact: true });
+    assert.equal(await limitInput.getAttribute('type'), 'number');
+    assert.equal(await limitInput.inputValue(), '10');
+    assert.equal(await adminPage.getByRole('form', { name: 'Setting verification.require_review' }).getByRole('checkbox').count(), 1);
+    assert.equal(await adminPage.getByRole('form', { name: /^Setting / }).count(), 8);
+    await limitInput.fill('0');
+    await limit.getByRole('button', { name: 'Save registration.max_per_hour' }).click();
+    assert.match(await adminPage.locator('main [role=alert]').innerText(), /registration\.max_per_hour: .*1/);
+    await limitInput.fill('25');
+    await limit.getByRole('button', { name: 'Save registration.max_per_hour' }).click();
+    await adminPage.getByRole('status').filter({ hasText: 'Saved registration.max_per_hour = 25.' }).waitFor();
+    assert.equal(await adminPage.locator('main [role=alert]').count(), 0);
+    const stored = await adminPage.request.get(`${base}/api/admin/settings`);
+    assert.equal(stored.status(), 200);
+    assert.equal(((await stored.json()) as { settings: Record<string, unknown> }).settings['registration.max_per_hour'], 25);
+    // The change is in the audit log.
+    await adminPage.getByRole('table', { name: 'The 20 latest admin actions' }).getByRole('row', { name: /settings\.update/ }).waitFor();
+    await screenshot(adminPage, 'dashboard-admin-settings-saved');
+    // A value only the server can refuse: the API's details are shown.
+    const versionForm = adminPage.getByRole('form', { name: 'Setting alerts.min_user_agent_version' });
+    const versionInput = versionForm.getByLabel('alerts.min_user_agent_version', { exact: true });
+    assert.equal(await versionInput.getAttribute('type'), 'text');
+    await versionInput.fill('28.0');
+    await adminPage.route('**/api/admin/settings', (route) =>
+      route.continue({ postData: JSON.stringify({ 'alerts.min_user_agent_version': 'latest' }) }), { times: 1 });
+    await versionForm.getByRole('button', { name: 'Save alerts.min_user_agent_version' }).click();
+    const apiError = adminPage.locator('main [role=alert]');
+    await apiError.waitFor();
+    assert.match(await apiError.innerText(), /^alerts\.min_user_agent_version was not saved: .*a version like 27\.0/);
+    await screenshot(adminPage, 'dashboard-admin-settings-error');
+    await adminPage.reload();
+    assert.equal(await adminPage.getByLabel('registration.max_per_hour', { exact: true }).inputValue(), '25');
+    await adminPage.setViewportSize({ width: 375, height: 800 });
+    const adminOverflow = await adminPage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(adminOverflow <= 0, `/account/admin scrolls sideways by ${adminOverflow}px at 375px`);
+    await screenshot(adminPage, 'dashboard-admin-mobile');
     await adminPage.close();
   });
 

@@ -4,8 +4,10 @@ import { niceTicks } from '../../app/_components/line-chart';
 import { nodesQuerySchema, statsQuerySchema } from '../../lib/api/schemas';
 import { latencySeries, uptimeByDay } from '../../lib/dashboard/check-series';
 import { formatDuration, formatUnix, nodePath } from '../../lib/dashboard/format';
+import { parseRegisterForm, parseSettingInput, settingField } from '../../lib/dashboard/forms';
 import { hrefWith, parseSearchParams } from '../../lib/dashboard/search-params';
 import { parseSeedArgs } from '../../lib/demo/seed-args';
+import { SETTING_KEYS } from '../../lib/settings/app-settings';
 
 describe('dashboard search params', () => {
   it('parses with the API schema, ignoring blank form fields and repeated keys after the first', () => {
@@ -82,5 +84,39 @@ describe('npm run seed arguments', () => {
     assert.throws(() => parseSeedArgs(['--nodes', '0']), /--nodes/);
     assert.throws(() => parseSeedArgs(['--days', 'many']), /--days/);
     assert.throws(() => parseSeedArgs(['--colour', 'red']), /colour/);
+  });
+});
+
+describe('account form checks', () => {
+  it('register form: IP required, port 1–65535, empty label left out, brackets dropped', () => {
+    assert.deepEqual(parseRegisterForm({ ip: ' 203.0.113.5 ', port: '8333', label: '' }), { ok: true, data: { ip: '203.0.113.5', port: 8333 } });
+    assert.deepEqual(parseRegisterForm({ ip: '[2001:db8::1]', port: '1', label: ' rack 2 ' }), { ok: true, data: { ip: '2001:db8::1', port: 1, label: 'rack 2' } });
+    const bad = parseRegisterForm({ ip: '', port: '70000', label: 'x'.repeat(81) });
+    assert.equal(bad.ok, false);
+    assert.deepEqual(!bad.ok && bad.errors.map((error) => error.field), ['ip', 'port', 'label']);
+    for (const port of ['0', '65536', '', '12a', '-1', '1.5']) {
+      const result = parseRegisterForm({ ip: '203.0.113.5', port, label: null });
+      assert.ok(!result.ok && result.errors[0]!.field === 'port', port);
+    }
+  });
+
+  it('settings: input type from the schema, values checked by it', () => {
+    assert.equal(settingField('verification.require_review').kind, 'boolean');
+    assert.deepEqual(settingField('registration.max_per_hour'), {
+      key: 'registration.max_per_hour', kind: 'number', nullable: false, min: 1, max: 10_000, description: settingField('registration.max_per_hour').description,
+    });
+    assert.equal(settingField('alerts.min_user_agent_version').kind, 'text');
+    assert.equal(settingField('alerts.min_protocol_version').nullable, true);
+    for (const key of SETTING_KEYS) assert.ok(settingField(key).description.length > 10, key);
+
+    assert.deepEqual(parseSettingInput('registration.max_per_hour', ' 25 '), { ok: true, value: 25 });
+    assert.equal(parseSettingInput('registration.max_per_hour', '0').ok, false);
+    assert.equal(parseSettingInput('registration.max_per_hour', '').ok, false);
+    assert.equal(parseSettingInput('registration.max_per_hour', 'ten').ok, false);
+    assert.equal(parseSettingInput('registration.max_per_hour', '2.5').ok, false);
+    assert.deepEqual(parseSettingInput('alerts.min_protocol_version', ''), { ok: true, value: null });
+    assert.deepEqual(parseSettingInput('alerts.min_user_agent_version', '27.0'), { ok: true, value: '27.0' });
+    assert.match((parseSettingInput('alerts.min_user_agent_version', 'latest') as { message: string }).message, /a version like 27.0/);
+    assert.deepEqual(parseSettingInput('verification.require_review', true), { ok: true, value: true });
   });
 });

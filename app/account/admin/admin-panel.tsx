@@ -6,6 +6,7 @@ import { callApi } from '@/lib/dashboard/api-client';
 import { Feedback, ListTable } from '../account-ui';
 import { SignedIn } from '../signed-in';
 import { useApi } from '../use-api';
+import { SettingsEditor } from './settings-editor';
 
 interface User { id: string; email: string; role: 'user' | 'admin'; banned_at: string | null; ban_reason: string | null; node_count: number; active_key_count: number; created_at: string }
 interface Review { id: string; node_id: string; ip: string; port: number; user_email: string; method: string; created_at: string }
@@ -115,13 +116,7 @@ export function AdminPanel() {
           </SignedIn>
           <h2>Settings</h2>
           <SignedIn result={settings.result}>
-            {({ settings: values }) => (
-              <ListTable caption="Application settings (change with PUT /api/admin/settings)" columns={['Key', 'Value']} empty="No settings." isEmpty={Object.keys(values).length === 0}>
-                    {Object.entries(values).map(([key, value]) => (
-                      <tr key={key}><th scope="row" className="mono">{key}</th><td className="mono">{JSON.stringify(value)}</td></tr>
-                    ))}
-              </ListTable>
-            )}
+            {({ settings: values }) => <SettingsEditor initial={values} onSaved={audit.reload} />}
           </SignedIn>
         </>
       )}

@@ -1,0 +1,104 @@
+/**
+ * Client-side checks for the account forms. They mirror the API's own schemas
+ * (POST /api/nodes/register, PUT /api/admin/settings) so that a mistake is
+ * explained before a request is made; the API still has the final word.
+ */
+import { z } from 'zod';
+import { SETTING_SCHEMAS, type SettingKey, type Settings } from '../settings/app-settings';
+
+/** The register form, as in registerNodeSchema (lib/nodes/register.ts) but from form strings. */
+const registerFormSchema = z.object({
+  ip: z.string().trim().min(1, 'Enter the node’s IP address').max(64, 'The IP address is at most 64 characters'),
+  port: z
+    .string()
+    .trim()
+    .min(1, 'Enter the port')
+    .regex(/^\d+$/, 'The port is a whole number from 1 to 65535')
+    .transform(Number)
+    .refine((port) => port >= 1 && port <= 65535, 'The port is a whole number from 1 to 65535'),
+  label: z
+    .string()
+    .trim()
+    .max(80, 'The label is at most 80 characters')
+    .transform((label) => (label === '' ? undefined : label)),
+});
+
+export type RegisterField = 'ip' | 'port' | 'label';
+export type RegisterFormResult =
+  | { ok: true; data: { ip: string; port: number; label?: string } }
+  | { ok: false; errors: { field: RegisterField; message: string }[] };
+
+/** Validates the register form's raw values; the body to POST when valid. */
+export function parseRegisterForm(values: { ip: unknown; port: unknown; label: unknown }): RegisterFormResult {
+  const parsed = registerFormSchema.safeParse({ ip: values.ip ?? '', port: values.port ?? '', label: values.label ?? '' });
+  if (parsed.success) {
+    const { port, label } = parsed.data;
+    // "[2001:db8::1]" as written next to a port is the same address as "2001:db8::1".
+    const ip = parsed.data.ip.replace(/^\[(.*)\]$/, '$1');
+    return { ok: true, data: label === undefined ? { ip, port } : { ip, port, label } };
+  }
+  const errors = parsed.error.issues.map((issue) => ({ field: issue.path[0] as RegisterField, message: issue.message }));
+  // One message per field (the first).
+  return { ok: false, errors: errors.filter((error, index) => errors.findIndex((other) => other.field === error.field) === index) };
+}
+
+/** How a setting is edited, read from its schema. */
+export interface SettingField {
+  key: SettingKey;
+  kind: 'number' | 'boolean' | 'text';
+  /** Empty input means null ("not used"). */
+  nullable: boolean;
+  min?: number;
+  max?: number;
+  description: string;
+}
+
+const SETTING_DESCRIPTIONS: Record<SettingKey, string> = {
+  'verification.require_review': 'Successful verification checks wait for an admin instead of verifying at once.',
+  'alerts.min_protocol_version': 'Nodes below this protocol version are outdated (empty: not used).',
+  'alerts.min_user_agent_version': 'Nodes whose client version (e.g. 26.1) is below this are outdated (empty: not used).',
+  'alerts.version_major_lag': 'Without minimums: outdated when this many major versions behind the newest seen.',
+  'alerts.max_delivery_attempts': 'Failed alert deliveries are retried until this many attempts.',
+  'alerts.max_per_user': 'Alert subscriptions a user may have.',
+  'registration.max_per_hour': 'Node registrations (attempts) a user may make per hour.',
+  'keys.max_active_per_user': 'Active API keys a user may have.',
+};
+
+export function settingField(key: SettingKey): SettingField {
+  let schema: z.ZodType = SETTING_SCHEMAS[key];
+  let nullable = false;
+  if (schema instanceof z.ZodNullable) {
+    nullable = true;
+    schema = schema.unwrap() as z.ZodType;
+  }
+  const description = SETTING_DESCRIPTIONS[key];
+  if (schema instanceof z.ZodBoolean) return { key, kind: 'boolean', nullable, description };
+  if (schema instanceof z.ZodNumber) {
+    const field: SettingField = { key, kind: 'number', nullable, description };
+    if (Number.isFinite(schema.minValue)) field.min = schema.minValue!;
+    if (Number.isFinite(schema.maxValue)) field.max = schema.maxValue!;
+    return field;
+  }
+  return { key, kind: 'text', nullable, description };
+}
+
+/** Turns a form value (checkbox state or input text) into the setting's value, checked by its schema. */
+export function parseSettingInput<K extends SettingKey>(key: K, raw: string | boolean): { ok: true; value: Settings[K] } | { ok: false; message: string } {
+  const field = settingField(key);
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    const text = raw.trim();
+    if (text === '') {
+      if (!field.nullable) return { ok: false, message: `${key}: a value is required` };
+      value = null;
+    } else if (field.kind === 'number') {
+      value = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+      if (Number.isNaN(value)) return { ok: false, message: `${key}: enter a number` };
+    } else {
+      value = text;
+    }
+  }
+  const parsed = SETTING_SCHEMAS[key].safeParse(value);
+  if (!parsed.success) return { ok: false, message: `${key}: ${parsed.error.issues[0]!.message}` };
+  return { ok: true, value: parsed.data as Settings[K] };
+}
