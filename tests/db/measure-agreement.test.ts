@@ -3,19 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { recomputeScores, scoreNodes, type CheckSample, type NodeForScoring } from '../../lib/crawler/measure';
 import { HOUR_MS, UPTIME_WINDOW_MS } from '../../lib/crawler/measure/windows';
 import { pgArray } from '../../lib/crawler/sql-array';
+import { seededRandom as random } from '../helpers/random';
 import { openMigratedTestDatabase, testBackend, type TestDatabase } from '../helpers/database';
 
-/** Small deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NOW = new Date('2026-11-24T12:00:00.000Z');
 
