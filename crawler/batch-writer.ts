@@ -10,7 +10,6 @@ export class BatchWriter<T> {
   private failed: T[] = [];
   private lastError: unknown = null;
   written = 0;
-  failures = 0;
 
   constructor(
     private readonly write: (batch: T[]) => Promise<unknown>,
@@ -36,7 +35,6 @@ export class BatchWriter<T> {
         this.written += pending.length;
         this.lastError = null;
       } catch (error) {
-        this.failures += 1;
         this.failed = pending;
         this.lastError = error;
         this.onError(error);

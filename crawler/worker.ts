@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveChain, type ResolvedChain } from '@/lib/chains';
 import type { Sql } from '@/lib/db/client';
 import type { GeoLookup } from '@/lib/geo';
-import { crawlNetwork } from '@/lib/p2p/crawl';
 import { defaultDialer, type Dialer } from '@/lib/p2p/dialer';
 import { probePeer } from '@/lib/p2p/probe';
 import { parsePeerAddress } from '@/lib/p2p/address';
@@ -121,6 +120,3 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     await sleep(wait, undefined, { signal }).catch(() => {});
   }
 }
-
-// Re-exported for tests that drive a pass directly.
-export { crawlNetwork };
