@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { describeNetwork, writeSimulatorDescription } from '../../crawler/simulator/description';
 import { startSimulatedNetwork, type SimulatedNetwork } from '../../crawler/simulator';
 import { openMigratedTestDatabase, type TestDatabase } from '../helpers/database';
-import { startProcess } from '../helpers/processes';
+import { startProcess, stopAllProcesses } from '../helpers/processes';
 
 const tsxCli = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
@@ -34,6 +34,7 @@ describe('crawler worker process (npm run crawler)', () => {
     };
   });
   after(async () => {
+    await stopAllProcesses();
     await network.stop();
     await database.close();
     await rm(folder, { recursive: true, force: true });

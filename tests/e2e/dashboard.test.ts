@@ -11,7 +11,7 @@ import { migrate } from '../../lib/db/migrate';
 import { hashPassword } from '../../lib/auth/passwords';
 import { seedDemoNetwork } from '../../lib/demo/seed';
 import { launchBrowser, screenshot } from '../helpers/browser';
-import { freePort, startProcess, waitForHttp, type RunningProcess } from '../helpers/processes';
+import { freePort, startProcess, waitForHttp, type RunningProcess, stopAllProcesses } from '../helpers/processes';
 
 const tsxCli = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const NODES = 600;
@@ -79,6 +79,7 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
   });
 
   after(async () => {
+    await stopAllProcesses();
     await browser?.close();
     if (app) assert.equal(await app.stop(), 0, app.output());
     await network?.stop();

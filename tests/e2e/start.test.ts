@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { createSqlForUrl } from '../../lib/db/client';
 import { startEmbeddedPostgres } from '../../lib/db/embedded';
 import { launchBrowser, screenshot } from '../helpers/browser';
-import { freePort, startProcess, waitForHttp } from '../helpers/processes';
+import { freePort, startProcess, waitForHttp, stopAllProcesses } from '../helpers/processes';
 
 const tsxCli = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
@@ -22,6 +22,7 @@ describe('npm start on the embedded database', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'peerscope-start-'));
   });
   after(async () => {
+    await stopAllProcesses();
     await rm(dataDir, { recursive: true, force: true });
   });
 

@@ -20,13 +20,24 @@ export interface RunningProcess {
   stop(graceMs?: number): Promise<number | null>;
 }
 
+const running = new Set<RunningProcess>();
+
+/**
+ * Kills every process started with startProcess() that is still running. Call it
+ * in after(): a test that timed out must not leave a child whose open pipes keep
+ * the test runner alive.
+ */
+export async function stopAllProcesses(): Promise<void> {
+  await Promise.all([...running].map((process) => process.stop(5_000)));
+}
+
 export function startProcess(command: string, args: string[], env: Record<string, string | undefined>): RunningProcess {
   const child = spawn(command, args, { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
+  const handle: RunningProcess = {
     child,
     output: () => output,
     async stop(graceMs = 20_000) {
@@ -37,6 +48,9 @@ export function startProcess(command: string, args: string[], env: Record<string
       return code;
     },
   };
+  running.add(handle);
+  void exited.then(() => running.delete(handle));
+  return handle;
 }
 
 /** Polls a URL until it answers with the wanted status, or fails after the timeout. */
