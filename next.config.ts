@@ -6,7 +6,7 @@ const nextConfig: NextConfig = {
   // Bitnodes v1 URLs end in a slash (/api/v1/snapshots/latest/): serve them as they are, no 308.
   skipTrailingSlashRedirect: true,
   // Server-only packages that must not be bundled.
-  serverExternalPackages: ['postgres', '@electric-sql/pglite', '@electric-sql/pglite-socket'],
+  serverExternalPackages: ['postgres'],
   // The health route reports pending migrations, so serverless bundles need the SQL files.
   outputFileTracingIncludes: {
     '/api/health': ['./supabase/migrations/*.sql'],

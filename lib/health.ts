@@ -25,7 +25,7 @@ export async function getHealthReport(): Promise<HealthReport> {
   let kind = 'unknown';
   try {
     const config = resolveDatabaseConfig();
-    // `npm start` tells its children when the URL points at the embedded PGlite.
+    // `npm start` tells its children when the URL points at the embedded server.
     kind = process.env.PEERSCOPE_DATABASE_KIND ?? (config.kind === 'embedded' ? 'unset' : config.kind);
     const sql = getSql();
     const database = await checkDatabase(sql, config.kind === 'embedded' ? 'DATABASE_URL' : config.display);

@@ -1,7 +1,8 @@
 /**
  * Runs the test suites with Node's own test runner (TypeScript through tsx).
  *
- *   unit      tests/unit + tests/db on the embedded PGlite: needs nothing installed.
+ *   unit      tests/unit + tests/db on one embedded PostgreSQL server started for
+ *             the run (a database per test file): needs nothing installed.
  *   services  tests/db on the PostgreSQL server at TEST_POSTGRES_URL
  *             (default 127.0.0.1:5432) + tests/services (PostgreSQL and Redis)
  *             + tests/e2e (npm start, the built app, and Debian's chromium).
@@ -9,12 +10,14 @@
  * Extra arguments filter test files by substring: `npm test -- migrations`.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/embedded';
 
-const SUITES: Record<string, { folders: string[]; env: Record<string, string> }> = {
-  unit: { folders: ['tests/unit', 'tests/db'], env: { TEST_DATABASE: 'embedded' } },
-  services: { folders: ['tests/db', 'tests/services', 'tests/e2e'], env: { TEST_DATABASE: 'postgres' } },
+const SUITES: Record<string, { folders: string[]; env: Record<string, string>; embeddedServer: boolean }> = {
+  unit: { folders: ['tests/unit', 'tests/db'], env: { TEST_DATABASE: 'embedded' }, embeddedServer: true },
+  services: { folders: ['tests/db', 'tests/services', 'tests/e2e'], env: { TEST_DATABASE: 'postgres' }, embeddedServer: false },
 };
 
 function listTestFiles(folder: string): string[] {
@@ -46,9 +49,34 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// One throwaway server for the whole run; tests/helpers/database.ts makes a database per file on it.
+let server: EmbeddedPostgres | undefined;
+const serverDir = suite.embeddedServer ? mkdtempSync(path.join(tmpdir(), 'peerscope-tests-pg-')) : undefined;
+async function stopServer(): Promise<void> {
+  await server?.stop();
+  if (serverDir) rmSync(serverDir, { recursive: true, force: true });
+}
+if (serverDir) {
+  try {
+    server = await startEmbeddedPostgres({ dataDir: serverDir, ephemeral: true });
+  } catch (error) {
+    console.error(`The embedded PostgreSQL for the tests did not start: ${(error as Error).message}`);
+    await stopServer();
+    process.exit(1);
+  }
+}
+
+// Ctrl+C reaches the test runner too; wait for it, then stop the server.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => child.kill('SIGTERM'));
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
-  { stdio: 'inherit', env: { ...process.env, ...suite.env, NODE_ENV: 'test' } },
+  {
+    stdio: 'inherit',
+    env: { ...process.env, ...suite.env, NODE_ENV: 'test', ...(server ? { TEST_EMBEDDED_POSTGRES_URL: server.url } : {}) },
+  },
 );
-child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
+child.on('exit', (code, signal) => {
+  void stopServer().finally(() => process.exit(signal ? 1 : (code ?? 1)));
+});

@@ -1,19 +1,20 @@
 /**
  * `npm start`: the whole product on one machine.
- *   1. database: DATABASE_URL, or the embedded PGlite (persisted in .data/pglite)
+ *   1. database: DATABASE_URL, or the embedded PostgreSQL server (cluster in
+ *      .data/postgres; .data/demo-postgres for the demo), started on a free loopback port
  *   2. migrations from supabase/migrations
  *   3. a production build of the web app when missing or stale (`--dev` runs next dev instead)
  *   4. the web app and the crawler as supervised child processes
  * `--demo` (npm run demo) also runs a loopback network simulator and points the
  * crawler at it, so a machine without internet access shows a live network.
- * Ctrl+C stops everything and closes the embedded database cleanly.
+ * Ctrl+C stops everything, the embedded database last (a clean fast shutdown).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import nextEnv from '@next/env';
-import { bootstrapDatabase } from '../lib/db/bootstrap';
+import { bootstrapDatabase, DEFAULT_EMBEDDED_DATA_DIR } from '../lib/db/bootstrap';
 import { migrate } from '../lib/db/migrate';
 import { productionBuildIsStale } from './lib/build-freshness';
 import { withBuildLock } from './lib/build-lock';
@@ -29,8 +30,14 @@ const tsxCli = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const log = (message: string) => console.log(`[peerscope] ${message}`);
 
 async function main(): Promise<void> {
-  const database = await bootstrapDatabase(process.env, 'peerscope-start');
+  // The demo's simulated network must never land in the real database.
+  const defaultDataDir = demoMode ? path.join(root, '.data', 'demo-postgres') : DEFAULT_EMBEDDED_DATA_DIR;
+  const database = await bootstrapDatabase(process.env, { applicationName: 'peerscope-start', defaultDataDir });
   log(`database: ${database.display}`);
+  if (database.connectHint) log(`connect with: ${database.connectHint}`);
+  if (database.kind === 'embedded' && existsSync(path.join(root, '.data', 'pglite'))) {
+    log('note: .data/pglite holds data of the former PGlite database, which is no longer used; delete it when you no longer need it.');
+  }
   let shuttingDown = false;
   const supervisor = new Supervisor((_name, code) => void shutdown(code ?? 1));
 
@@ -45,6 +52,11 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  void database.serverExited?.then(() => {
+    if (shuttingDown) return;
+    console.error(`[peerscope] the embedded PostgreSQL server stopped unexpectedly:\n${database.serverLog?.() ?? ''}`);
+    void shutdown(1);
+  });
 
   try {
     const result = await migrate(database.sql, { log: (message) => log(`migrations: ${message}`) });

@@ -46,7 +46,7 @@ export function getSql(): Sql {
   const config = resolveDatabaseConfig();
   if (config.kind === 'embedded') {
     throw new DatabaseConfigError(
-      'DATABASE_URL is not set. Run `npm start`, which starts the embedded PGlite database and sets it, ' +
+      'DATABASE_URL is not set. Run `npm start`, which starts the embedded PostgreSQL server and sets it, ' +
         'or point DATABASE_URL at a PostgreSQL server.',
     );
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * Where the database lives, decided once from the environment.
  *
- * - `embedded`: no DATABASE_URL; `npm start` runs PGlite and hands the app a URL.
+ * - `embedded`: no DATABASE_URL; `npm start` runs the embedded PostgreSQL server and hands the app a URL.
  * - `postgres`: any PostgreSQL server (local, managed, Supabase direct connection).
  * - `supabase-pooler`: Supabase's transaction pooler (Supavisor), which cannot keep
  *   prepared statements, so postgres.js must run with `prepare: false`.
@@ -72,7 +72,7 @@ export function resolveDatabaseConfig(env: Record<string, string | undefined> = 
   if (!POSTGRES_PROTOCOLS.has(url.protocol)) {
     throw new DatabaseConfigError(
       `DATABASE_URL must start with postgres:// or postgresql:// (got ${url.protocol}//). ` +
-        'Peerscope only speaks PostgreSQL (local, Supabase, or the embedded PGlite).',
+        'Peerscope only speaks PostgreSQL (local, Supabase, or the embedded server).',
     );
   }
   if (!url.hostname) {

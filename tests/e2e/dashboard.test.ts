@@ -67,7 +67,7 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     app = startProcess(process.execPath, [tsxCli, 'scripts/start.ts'], {
       ...inherited,
       PORT: String(port),
-      PGLITE_DATA_DIR: dataDir,
+      EMBEDDED_PG_DATA_DIR: dataDir,
       CRAWLER_ENABLED: 'false',
       AUTH_JWT_SECRET: 'dashboard-test-secret-0123456789abcdef',
       ADMIN_EMAILS: ADMIN.email,

@@ -28,7 +28,7 @@ describe('npm start on the embedded database', () => {
 
   it('builds, migrates, serves the app, and shuts down cleanly keeping the data', { timeout: 300_000 }, async () => {
     const port = await freePort();
-    const app = startPeerscope({ PORT: String(port), PGLITE_DATA_DIR: dataDir, CRAWLER_ENABLED: 'false' });
+    const app = startPeerscope({ PORT: String(port), EMBEDDED_PG_DATA_DIR: dataDir, CRAWLER_ENABLED: 'false' });
     try {
       const health = await (await waitForHttp(`http://127.0.0.1:${port}/api/health`, { process: app })).json();
       assert.equal(health.status, 'ok');

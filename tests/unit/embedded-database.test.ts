@@ -1,28 +1,71 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createSqlForUrl } from '../../lib/db/client';
-import { EmbeddedDatabaseLockedError, startEmbeddedPostgres } from '../../lib/db/embedded';
+import { EmbeddedDatabaseLockedError, postmasterPidOf, startEmbeddedPostgres } from '../../lib/db/embedded';
 import { migrate } from '../../lib/db/migrate';
 
-describe('embedded PGlite server', () => {
-  let dataDir: string;
+/** Starts the server on dataDir in another Node process, which prints the URL and then waits to be killed. */
+function startInChildProcess(dataDir: string): Promise<{ pid: number; url: string }> {
+  const script = `
+    import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve('lib/db/embedded.ts'))};
+    const server = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} });
+    console.log('URL ' + server.url);
+    setInterval(() => {}, 1000);
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const url = /URL (\S+)/.exec(output)?.[1];
+      if (url) resolve({ pid: child.pid!, url });
+    });
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('exit', (code) => reject(new Error(`child exited (${code}) before starting the server:\n${output}`)));
+  });
+}
+
+async function waitUntilGone(pid: number): Promise<void> {
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`process ${pid} is still alive`);
+}
+
+describe('embedded PostgreSQL server', () => {
+  let root: string;
   before(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'peerscope-pglite-'));
+    root = await mkdtemp(path.join(tmpdir(), 'peerscope-embedded-'));
+    await chmod(root, 0o755); // as root, the server runs as the postgres user, which must reach the subfolders
   });
   after(async () => {
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
   });
 
-  it('persists data across restarts of the embedded server', async () => {
+  it('initialises the folder on first start and keeps the data across restarts', async () => {
+    const dataDir = path.join(root, 'persist');
     const first = await startEmbeddedPostgres({ dataDir });
+    assert.match(first.url, /^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/postgres$/);
+    assert.ok(existsSync(path.join(dataDir, 'PG_VERSION')));
     const sql = createSqlForUrl(first.url);
     await migrate(sql);
     await sql`insert into nodes (ip, port, status) values ('192.0.2.1', 8333, 'up')`;
+    const [row] = await sql<{ version: string }[]>`select current_setting('server_version_num') as version`;
+    assert.ok(Number(row!.version) >= 180000, `PostgreSQL 18 or newer (got ${row!.version})`);
     await sql.end();
     await first.stop();
+    assert.equal(existsSync(path.join(dataDir, 'peerscope.lock')), false, 'the lock is released on stop');
+    assert.equal(existsSync(path.join(dataDir, 'postmaster.pid')), false, 'the server shut down cleanly');
 
     const second = await startEmbeddedPostgres({ dataDir });
     const again = createSqlForUrl(second.url);
@@ -36,37 +79,110 @@ describe('embedded PGlite server', () => {
     }
   });
 
-  it('serves several pooled connections at once', async () => {
-    const server = await startEmbeddedPostgres();
+  it('gives every pooled connection its own session: an open transaction is invisible to the others', async () => {
+    const server = await startEmbeddedPostgres({ dataDir: path.join(root, 'sessions'), ephemeral: true });
     const sql = createSqlForUrl(server.url, { maxConnections: 8 });
     try {
-      const results = await Promise.all(Array.from({ length: 40 }, (_, i) => sql<{ i: number }[]>`select ${i}::int as i`));
+      await sql`create table t (n int)`;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let inside!: () => void;
+      const entered = new Promise<void>((resolve) => (inside = resolve));
+      const transaction = sql.begin(async (tx) => {
+        await tx`insert into t values (1)`;
+        inside();
+        await held;
+      });
+      await entered;
+      const results = await Promise.all(Array.from({ length: 40 }, (_, i) => sql<{ i: number; seen: number }[]>`select ${i}::int as i, (select count(*)::int from t) as seen`));
       assert.deepEqual(results.map((rows) => rows[0]!.i), Array.from({ length: 40 }, (_, i) => i));
+      assert.ok(results.every((rows) => rows[0]!.seen === 0), 'uncommitted rows stay inside their transaction');
+      release();
+      await transaction;
+      assert.equal((await sql<{ n: number }[]>`select count(*)::int as n from t`)[0]!.n, 1);
     } finally {
       await sql.end();
       await server.stop();
     }
   });
 
-  it('refuses to open a data folder another live process holds', async () => {
-    const lockedDir = await mkdtemp(path.join(tmpdir(), 'peerscope-locked-'));
+  it('refuses a second start on a folder in use, naming the holder', async () => {
+    const dataDir = path.join(root, 'twice');
+    const server = await startEmbeddedPostgres({ dataDir, ephemeral: true });
     try {
-      // The parent process (the test runner) is alive, so its pid is a live holder.
-      await writeFile(path.join(lockedDir, 'peerscope.lock'), String(process.ppid));
-      await assert.rejects(startEmbeddedPostgres({ dataDir: lockedDir }), EmbeddedDatabaseLockedError);
+      await assert.rejects(startEmbeddedPostgres({ dataDir }), (error: Error) => {
+        assert.ok(error instanceof EmbeddedDatabaseLockedError);
+        assert.match(error.message, new RegExp(`already in use by process ${process.pid} \\(its PostgreSQL listens on 127\\.0\\.0\\.1:${server.port}\\)`));
+        return true;
+      });
+      // The first server is untouched.
+      const sql = createSqlForUrl(server.url);
+      assert.equal((await sql`select 1 as one`)[0]!.one, 1);
+      await sql.end();
     } finally {
-      await rm(lockedDir, { recursive: true, force: true });
+      await server.stop();
+    }
+    // Another live Peerscope process (here: the test runner) holding the lock is refused too.
+    await writeFile(path.join(dataDir, 'peerscope.lock'), String(process.ppid));
+    await assert.rejects(startEmbeddedPostgres({ dataDir }), EmbeddedDatabaseLockedError);
+  });
+
+  it('starts again without repair after everything was killed with SIGKILL', { timeout: 60_000 }, async () => {
+    const dataDir = path.join(root, 'crash');
+    const first = await startEmbeddedPostgres({ dataDir });
+    const sql = createSqlForUrl(first.url);
+    await sql`create table kept (n int)`;
+    await sql`insert into kept values (42)`;
+    await sql.end();
+    await first.stop();
+
+    const running = await startInChildProcess(dataDir);
+    const writer = createSqlForUrl(running.url);
+    await writer`insert into kept values (43)`; // committed just before the crash
+    await writer.end();
+    const postmaster = postmasterPidOf(dataDir);
+    assert.ok(postmaster, 'the server wrote its pid file');
+    process.kill(running.pid, 'SIGKILL');
+    process.kill(postmaster, 'SIGKILL');
+    await waitUntilGone(running.pid);
+    await waitUntilGone(postmaster);
+    assert.ok(existsSync(path.join(dataDir, 'postmaster.pid')), 'the crash left a stale pid file');
+
+    const restarted = await startEmbeddedPostgres({ dataDir });
+    const again = createSqlForUrl(restarted.url);
+    try {
+      assert.deepEqual([...(await again`select n from kept order by n`)], [{ n: 42 }, { n: 43 }]);
+    } finally {
+      await again.end();
+      await restarted.stop();
     }
   });
 
-  it('takes over a lock left by a process that no longer exists', async () => {
-    const staleDir = await mkdtemp(path.join(tmpdir(), 'peerscope-stale-'));
+  it('takes over a server orphaned by a holder killed with SIGKILL', { timeout: 60_000 }, async () => {
+    const dataDir = path.join(root, 'orphan');
+    const running = await startInChildProcess(dataDir);
+    const orphan = postmasterPidOf(dataDir)!;
+    process.kill(running.pid, 'SIGKILL');
+    await waitUntilGone(running.pid);
+    process.kill(orphan, 0); // still running
+
+    const server = await startEmbeddedPostgres({ dataDir });
     try {
-      await writeFile(path.join(staleDir, 'peerscope.lock'), '2147483646');
-      const server = await startEmbeddedPostgres({ dataDir: staleDir });
-      await server.stop();
+      await waitUntilGone(orphan);
+      const sql = createSqlForUrl(server.url);
+      assert.equal((await sql`select 1 as one`)[0]!.one, 1);
+      await sql.end();
     } finally {
-      await rm(staleDir, { recursive: true, force: true });
+      await server.stop();
     }
+  });
+
+  it('starts although a stale pid file names a live unrelated process', async () => {
+    const dataDir = path.join(root, 'reused-pid');
+    const first = await startEmbeddedPostgres({ dataDir, ephemeral: true });
+    await first.stop();
+    await writeFile(path.join(dataDir, 'postmaster.pid'), `${process.ppid}\n${dataDir}\n0\n5432\n`);
+    const server = await startEmbeddedPostgres({ dataDir, ephemeral: true });
+    await server.stop();
   });
 });
