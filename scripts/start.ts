@@ -12,10 +12,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nextEnv from '@next/env';
 import { bootstrapDatabase, DEFAULT_EMBEDDED_DATA_DIR } from '../lib/db/bootstrap';
 import { migrate } from '../lib/db/migrate';
+import { seedDemoHistory } from '../lib/demo/history';
+import { readSimulatorDescription } from '../crawler/simulator/description';
 import { productionBuildIsStale } from './lib/build-freshness';
 import { withBuildLock } from './lib/build-lock';
 import { Supervisor, type ServiceSpec } from './lib/supervisor';
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
     log('note: .data/pglite holds data of the former PGlite database, which is no longer used; delete it when you no longer need it.');
   }
   let shuttingDown = false;
+  let demoDescription: string | undefined;
   const supervisor = new Supervisor((_name, code) => void shutdown(code ?? 1));
 
   async function shutdown(exitCode: number): Promise<void> {
@@ -47,6 +51,7 @@ async function main(): Promise<void> {
     log('stopping…');
     await supervisor.stopAll();
     await database.close();
+    if (demoDescription) rmSync(demoDescription, { force: true });
     log('stopped.');
     process.exit(exitCode);
   }
@@ -90,6 +95,19 @@ async function main(): Promise<void> {
     }
   }
 
+  if (demoMode) {
+    const description = await startDemoSimulator(supervisor, childEnv);
+    if (!description) return shutdown(1);
+    demoDescription = description;
+    childEnv.CRAWLER_SIMULATOR = description;
+    childEnv.CRAWL_INTERVAL_SECONDS ??= '60';
+    try {
+      const history = await seedDemoHistory(database.sql, Object.keys(readSimulatorDescription(description).routes));
+      if (history) log(`demo: seeded 7 days of history (${history.checks} checks, ${history.snapshots} snapshots) for ${history.nodes} peers`);
+    } catch (error) {
+      log(`demo: could not seed a history, starting without one (${(error as Error).message})`);
+    }
+  }
   supervisor.start({
     name: 'web',
     command: process.execPath,
@@ -97,12 +115,6 @@ async function main(): Promise<void> {
     env: childEnv,
     restartOnExit: false,
   });
-  if (demoMode) {
-    const description = await startDemoSimulator(supervisor, childEnv);
-    if (!description) return shutdown(1);
-    childEnv.CRAWLER_SIMULATOR = description;
-    childEnv.CRAWL_INTERVAL_SECONDS ??= '60';
-  }
   if (process.env.CRAWLER_ENABLED !== 'false') {
     supervisor.start({ name: 'crawler', command: process.execPath, args: [tsxCli, path.join(root, 'crawler', 'index.ts')], env: childEnv, restartOnExit: true });
   }
@@ -111,7 +123,8 @@ async function main(): Promise<void> {
 
 /** Starts `npm run simulate` as a service and waits until it has written its description. */
 async function startDemoSimulator(supervisor: Supervisor, env: NodeJS.ProcessEnv): Promise<string | null> {
-  const description = path.join(root, '.data', 'simulator.json');
+  // Per start process, so two demos (or tests) never share or delete each other's file.
+  const description = path.join(tmpdir(), `peerscope-demo-simulator-${process.pid}.json`);
   const nodes = process.env.DEMO_NODES ?? '2000';
   rmSync(description, { force: true });
   const child = supervisor.start({

@@ -26,6 +26,8 @@ export const seedOptionsSchema = z.object({
   snapshotIntervalHours: z.number().int().min(1).max(168).default(6),
   /** the end of the history; defaults to the current time */
   now: z.date().optional(),
+  /** addresses to give the first nodes (e.g. a simulated network's peers) instead of generated ones */
+  addresses: z.array(z.object({ ip: z.string().min(1), port: z.number().int().min(1).max(65535) })).optional(),
 });
 export type SeedOptions = z.input<typeof seedOptionsSchema>;
 
@@ -57,7 +59,14 @@ function cumulative<T extends { weight: number }>(items: readonly T[]): { lo: nu
   return { lo, hi };
 }
 
-async function insertNodes(sql: Sql, count: number, seed: number, days: number, now: Date): Promise<{ id: string; status: string }[]> {
+async function insertNodes(
+  sql: Sql,
+  count: number,
+  seed: number,
+  days: number,
+  now: Date,
+  addresses: { ip: string; port: number }[] = [],
+): Promise<{ id: string; status: string }[]> {
   const regions = cumulative(DEMO_REGIONS);
   const versions = cumulative(DEMO_VERSIONS);
   const tipHeight = 870_000 + Math.round((now.getTime() - Date.UTC(2024, 10, 1)) / 600_000);
@@ -77,6 +86,9 @@ async function insertNodes(sql: Sql, count: number, seed: number, days: number, 
         ${DEMO_VERSIONS.map((v) => v.userAgent)}::text[], ${DEMO_VERSIONS.map((v) => v.protocolVersion)}::int[],
         ${versions.lo}::float8[], ${versions.hi}::float8[]
       ) as t(ua, pv, lo, hi)
+    ), given as (
+      select * from unnest(${addresses.map((a) => a.ip)}::text[], ${addresses.map((a) => a.port)}::int[])
+        with ordinality as t(ip, port, i)
     ), hashes as (
       select i, md5(${seed}::text || ':' || i || ':a') as h1, md5(${seed}::text || ':' || i || ':b') as h2
       from generate_series(1, ${count}::int) as i
@@ -100,9 +112,9 @@ async function insertNodes(sql: Sql, count: number, seed: number, days: number, 
       latency_ms, median_latency_ms, uptime_percentage, uptime_observed_hours, reliability, source,
       connected_since, first_seen, last_seen, last_checked, verified, verified_at)
     select
-      format('%s.%s.%s.%s', 1 + ((ipbits >> 24) % 223), (ipbits >> 16) & 255, (ipbits >> 8) & 255, ipbits & 255),
-      case when r_misc < 0.96 then 8333 else 8334 end,
-      'ipv4', m.status,
+      coalesce(a.ip, format('%s.%s.%s.%s', 1 + ((ipbits >> 24) % 223), (ipbits >> 16) & 255, (ipbits >> 8) & 255, ipbits & 255)),
+      coalesce(a.port, case when r_misc < 0.96 then 8333 else 8334 end),
+      case when a.ip like '%:%' then 'ipv6' else 'ipv4' end, m.status,
       case when m.status <> 'unknown' then v.pv end,
       case when m.status <> 'unknown' then v.ua end,
       case when m.status = 'unknown' then null when r_misc < 0.5 then 1033 else 3081 end,
@@ -126,6 +138,7 @@ async function insertNodes(sql: Sql, count: number, seed: number, days: number, 
     from measured m
     join regions g on m.r_region >= g.lo and m.r_region < g.hi
     join versions v on m.r_version >= v.lo and m.r_version < v.hi
+    left join given a on a.i = m.i
     order by m.i
     on conflict (ip, port) do nothing
     returning id, status`;
@@ -233,7 +246,7 @@ async function insertSnapshots(sql: Sql, seed: number, options: { days: number; 
 export async function seedDemoNetwork(sql: Sql, input: SeedOptions): Promise<SeedResult> {
   const options = seedOptionsSchema.parse(input);
   const now = options.now ?? new Date();
-  const inserted = await insertNodes(sql, options.nodes, options.seed, options.days, now);
+  const inserted = await insertNodes(sql, options.nodes, options.seed, options.days, now, options.addresses);
   await scoreSeededNodes(sql);
   const nodeIds = inserted.map((row) => row.id);
   const checks = await insertChecks(sql, nodeIds.slice(0, options.historyNodes), options.seed, {
