@@ -4,8 +4,9 @@
  * recomputation, snapshot, alert processing) over BENCH_PASS_NODES peers
  * (default 10k; 5% hostile, 5% slow, 5% gone), first on an empty database
  * (discovery) and then again (re-probing known nodes). Runs on the embedded
- * PGlite and, when reachable, on the PostgreSQL at TEST_POSTGRES_URL
- * (default 127.0.0.1:5432). Prints a table, writes bench-results/crawl-pass.json.
+ * PostgreSQL server (as `npm start` runs it) and, when reachable, on the
+ * PostgreSQL at TEST_POSTGRES_URL (default 127.0.0.1:5432), in the same run.
+ * Prints a table, writes bench-results/crawl-pass.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterPassHooks } from '@/crawler/hooks';
@@ -15,6 +16,7 @@ import { resolveChain } from '@/lib/chains';
 import { openGeoLookup } from '@/lib/geo';
 import { probePeer } from '@/lib/p2p/probe';
 import { openTestDatabase, type TestDatabase } from '@/tests/helpers/database';
+import { startBenchEmbeddedServer } from './embedded-server';
 
 const NODES = Number(process.env.BENCH_PASS_NODES ?? 10_000);
 const TARGETS = { discoveryPassSeconds: 90, repeatPassSeconds: 90, peakRssMb: 1536 };
@@ -76,7 +78,14 @@ async function main() {
   const backends: ('embedded' | 'postgres')[] = ['embedded'];
   if (await postgresReachable()) backends.push('postgres');
   const results = [];
-  for (const backend of backends) results.push(await benchBackend(backend));
+  for (const backend of backends) {
+    const embedded = backend === 'embedded' ? await startBenchEmbeddedServer() : undefined;
+    try {
+      results.push(await benchBackend(backend));
+    } finally {
+      await embedded?.stop();
+    }
+  }
   clearInterval(sampler);
 
   console.log(`crawl pass over ${NODES} simulated peers (targets: discovery ≤ ${TARGETS.discoveryPassSeconds}s, repeat ≤ ${TARGETS.repeatPassSeconds}s, peak RSS ≤ ${TARGETS.peakRssMb} MB)`);

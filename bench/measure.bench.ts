@@ -1,11 +1,11 @@
 /**
  * Measurement layer benchmark: recordProbeResults and recomputeScores at 10k
  * nodes (with a week of hourly checks already stored) and at 100k nodes, on
- * the embedded PGlite and, when reachable, on the PostgreSQL server at
+ * the embedded PostgreSQL server and, when reachable, on the PostgreSQL server at
  * TEST_POSTGRES_URL (default 127.0.0.1:5432). Prints a table and writes
  * bench-results/measure.json. `npm run bench -- measure`
  *
- * Memory: rss is the whole process (PGlite runs inside it), heap the JS heap;
+ * Memory: rss is the whole process (the embedded server is a separate process), heap the JS heap;
  * both are the peak sampled during the step, minus the value before it.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import { recomputeScores, recordProbeResults } from '../lib/crawler/persist';
 import type { ProbeResult } from '../lib/crawler/types';
 import { openGeoLookup, type GeoLookup } from '../lib/geo';
 import { openMigratedTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from '../tests/helpers/database';
+import { startBenchEmbeddedServer } from './embedded-server';
 
 const NOW = new Date('2026-11-24T12:00:00.000Z');
 const HOUR_MS = 3_600_000;
@@ -139,7 +140,12 @@ async function postgresReachable(): Promise<boolean> {
 
 const rows: Row[] = [];
 const geo = await openGeoLookup();
-await runBackend('embedded', geo, rows);
+const embedded = await startBenchEmbeddedServer();
+try {
+  await runBackend('embedded', geo, rows);
+} finally {
+  await embedded.stop();
+}
 if (await postgresReachable()) await runBackend('postgres', geo, rows);
 else console.log(`PostgreSQL at ${TEST_POSTGRES_URL} is not reachable: skipped.`);
 
