@@ -114,7 +114,7 @@ async function assertReachableByPostgresUser(dataDir: string): Promise<void> {
 }
 
 /** Runs initdb into a scratch folder and renames it into place, so a crash mid-way leaves no half cluster. */
-async function initialiseCluster(EmbeddedPostgresClass: typeof EmbeddedPostgresServer, dataDir: string): Promise<void> {
+async function initialiseCluster(EmbeddedPostgresClass: typeof EmbeddedPostgresServer, dataDir: string, ephemeral: boolean): Promise<void> {
   const scratch = `${dataDir}.initialising`;
   await rm(scratch, { recursive: true, force: true });
   await mkdir(path.dirname(dataDir), { recursive: true });
@@ -126,7 +126,7 @@ async function initialiseCluster(EmbeddedPostgresClass: typeof EmbeddedPostgresS
     password,
     authMethod: 'scram-sha-256',
     createPostgresUser: isRoot(),
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    initdbFlags: ['--encoding=UTF8', '--locale=C', ...(ephemeral ? ['--no-sync'] : [])],
     onLog: (message: string) => output.push(message),
     onError: (error: unknown) => output.push(String(error)),
   });
@@ -217,21 +217,13 @@ async function takeOverDataDir(dataDir: string): Promise<() => Promise<void>> {
   return () => rm(lockPath, { force: true });
 }
 
-function serverVersionOf(dataDir: string): string {
-  try {
-    return readFileSync(path.join(dataDir, 'PG_VERSION'), 'utf8').trim();
-  } catch {
-    return '?';
-  }
-}
-
 /** Starts (initialising first if needed) the PostgreSQL cluster in options.dataDir. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const dataDir = path.resolve(options.dataDir);
   const { maxConnections = 200, ephemeral = false } = options;
   await assertReachableByPostgresUser(dataDir);
   const EmbeddedPostgresClass = await loadEmbeddedPostgres();
-  if (!(await isInitialised(dataDir))) await initialiseCluster(EmbeddedPostgresClass, dataDir);
+  if (!(await isInitialised(dataDir))) await initialiseCluster(EmbeddedPostgresClass, dataDir, ephemeral);
   const password = (await readFile(path.join(dataDir, PASSWORD_FILE), 'utf8').catch(() => '')).trim();
   if (!password) {
     throw new EmbeddedDatabaseStartError(`${dataDir} has no ${PASSWORD_FILE}: it was not created by Peerscope.`);
@@ -298,11 +290,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       },
     };
   }
-}
-
-/** PostgreSQL major version of an initialised cluster folder. */
-export function embeddedServerVersion(dataDir: string): string {
-  return serverVersionOf(path.resolve(dataDir));
 }
 
 /** The pid of the server running a cluster folder, from its postmaster.pid (tests simulate crashes with it). */

@@ -80,7 +80,7 @@ describe('embedded PostgreSQL server', () => {
   });
 
   it('gives every pooled connection its own session: an open transaction is invisible to the others', async () => {
-    const server = await startEmbeddedPostgres({ dataDir: path.join(root, 'sessions'), ephemeral: true });
+    const server = await startEmbeddedPostgres({ dataDir: path.join(root, 'shared'), ephemeral: true });
     const sql = createSqlForUrl(server.url, { maxConnections: 8 });
     try {
       await sql`create table t (n int)`;
@@ -107,7 +107,7 @@ describe('embedded PostgreSQL server', () => {
   });
 
   it('refuses a second start on a folder in use, naming the holder', async () => {
-    const dataDir = path.join(root, 'twice');
+    const dataDir = path.join(root, 'shared');
     const server = await startEmbeddedPostgres({ dataDir, ephemeral: true });
     try {
       await assert.rejects(startEmbeddedPostgres({ dataDir }), (error: Error) => {
@@ -125,10 +125,11 @@ describe('embedded PostgreSQL server', () => {
     // Another live Peerscope process (here: the test runner) holding the lock is refused too.
     await writeFile(path.join(dataDir, 'peerscope.lock'), String(process.ppid));
     await assert.rejects(startEmbeddedPostgres({ dataDir }), EmbeddedDatabaseLockedError);
+    await rm(path.join(dataDir, 'peerscope.lock'));
   });
 
   it('starts again without repair after everything was killed with SIGKILL', { timeout: 60_000 }, async () => {
-    const dataDir = path.join(root, 'crash');
+    const dataDir = path.join(root, 'persist');
     const first = await startEmbeddedPostgres({ dataDir });
     const sql = createSqlForUrl(first.url);
     await sql`create table kept (n int)`;
@@ -159,7 +160,7 @@ describe('embedded PostgreSQL server', () => {
   });
 
   it('takes over a server orphaned by a holder killed with SIGKILL', { timeout: 60_000 }, async () => {
-    const dataDir = path.join(root, 'orphan');
+    const dataDir = path.join(root, 'persist');
     const running = await startInChildProcess(dataDir);
     const orphan = postmasterPidOf(dataDir)!;
     process.kill(running.pid, 'SIGKILL');
@@ -178,9 +179,7 @@ describe('embedded PostgreSQL server', () => {
   });
 
   it('starts although a stale pid file names a live unrelated process', async () => {
-    const dataDir = path.join(root, 'reused-pid');
-    const first = await startEmbeddedPostgres({ dataDir, ephemeral: true });
-    await first.stop();
+    const dataDir = path.join(root, 'shared');
     await writeFile(path.join(dataDir, 'postmaster.pid'), `${process.ppid}\n${dataDir}\n0\n5432\n`);
     const server = await startEmbeddedPostgres({ dataDir, ephemeral: true });
     await server.stop();
