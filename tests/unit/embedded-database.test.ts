@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createSqlForUrl } from '../../lib/db/client';
 import { EmbeddedDatabaseLockedError, postmasterPidOf, startEmbeddedPostgres } from '../../lib/db/embedded';
+import { bootstrapDatabase } from '../../lib/db/bootstrap';
 import { migrate } from '../../lib/db/migrate';
+import { freePort } from '../helpers/processes';
 
 /** Starts the server on dataDir in another Node process, which prints the URL and then waits to be killed. */
 function startInChildProcess(dataDir: string): Promise<{ pid: number; url: string }> {
@@ -183,5 +187,28 @@ describe('embedded PostgreSQL server', () => {
     await writeFile(path.join(dataDir, 'postmaster.pid'), `${process.ppid}\n${dataDir}\n0\n5432\n`);
     const server = await startEmbeddedPostgres({ dataDir, ephemeral: true });
     await server.stop();
+  });
+
+  it('bootstrapDatabase listens on EMBEDDED_PG_PORT and explains a taken or invalid one', async () => {
+    const dataDir = path.join(root, 'shared');
+    const port = await freePort();
+    const database = await bootstrapDatabase({ EMBEDDED_PG_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(port) });
+    try {
+      assert.equal(database.kind, 'embedded');
+      assert.ok(database.url.includes(`@127.0.0.1:${port}/`));
+      assert.equal(database.connectHint, `psql '${database.url}'`);
+      assert.equal((await database.sql`select 1 as one`)[0]!.one, 1);
+    } finally {
+      await database.close();
+    }
+    const blocker = createServer().listen(port, '127.0.0.1');
+    await once(blocker, 'listening');
+    try {
+      await assert.rejects(bootstrapDatabase({ EMBEDDED_PG_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(port) }), new RegExp(`Port ${port} \\(EMBEDDED_PG_PORT\\) is already in use`));
+      assert.equal(existsSync(path.join(dataDir, 'peerscope.lock')), false, 'a failed start releases the folder');
+    } finally {
+      blocker.close();
+    }
+    await assert.rejects(bootstrapDatabase({ EMBEDDED_PG_DATA_DIR: dataDir, EMBEDDED_PG_PORT: 'abc' }), /EMBEDDED_PG_PORT must be a port number/);
   });
 });
