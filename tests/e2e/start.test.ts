@@ -9,11 +9,13 @@ import { startEmbeddedPostgres } from '../../lib/db/embedded';
 import { launchBrowser, screenshot } from '../helpers/browser';
 import { freePort, startProcess, waitForHttp, stopAllProcesses } from '../helpers/processes';
 
-const tsxCli = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
+// `node --import tsx`, not the tsx CLI: the CLI relays SIGTERM and SIGKILLs its child (exit 143) when the
+// child does not acknowledge within 30 ms, which happens on a loaded machine.
+const RUN_TS = ['--import', 'tsx'];
 
 function startPeerscope(env: Record<string, string>) {
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
-  return startProcess(process.execPath, [tsxCli, 'scripts/start.ts'], { ...inherited, ...env });
+  return startProcess(process.execPath, [...RUN_TS, 'scripts/start.ts'], { ...inherited, ...env });
 }
 
 describe('npm start on the embedded database', () => {
@@ -34,6 +36,11 @@ describe('npm start on the embedded database', () => {
       assert.equal(health.status, 'ok');
       assert.equal(health.database.kind, 'embedded');
       assert.deepEqual(health.database.pending_migrations, []);
+      assert.match(app.output(), /connect with: psql 'postgres:\/\/postgres:[^@']+@127\.0\.0\.1:\d+\/postgres'/);
+      // A second start on the same folder refuses, naming the running one.
+      const second = startPeerscope({ PORT: String(await freePort()), EMBEDDED_PG_DATA_DIR: dataDir, CRAWLER_ENABLED: 'false' });
+      assert.equal(await new Promise<number | null>((resolve) => second.child.once('exit', resolve)), 1);
+      assert.match(second.output(), /already in use by process \d+ \(its PostgreSQL listens on 127\.0\.0\.1:\d+\)/);
       // Bitnodes-style trailing-slash URLs are served directly, not redirected.
       const bitnodes = await fetch(`http://127.0.0.1:${port}/api/v1/snapshots/`, { redirect: 'manual' });
       assert.equal(bitnodes.status, 200);
