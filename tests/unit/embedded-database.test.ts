@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -61,6 +61,10 @@ describe('embedded PostgreSQL server', () => {
     const first = await startEmbeddedPostgres({ dataDir });
     assert.match(first.url, /^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/postgres$/);
     assert.ok(existsSync(path.join(dataDir, 'PG_VERSION')));
+    if (existsSync('/proc/self/stat')) {
+      const processGroup = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[2];
+      assert.notEqual(processGroup(postmasterPidOf(dataDir)!), processGroup(process.pid), 'Ctrl+C in a terminal reaches us, not the server: we stop it last');
+    }
     const sql = createSqlForUrl(first.url);
     await migrate(sql);
     await sql`insert into nodes (ip, port, status) values ('192.0.2.1', 8333, 'up')`;
