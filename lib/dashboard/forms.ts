@@ -1,46 +1,12 @@
 /**
- * Client-side checks for the account forms. They mirror the API's own schemas
- * (POST /api/nodes/register, PUT /api/admin/settings) so that a mistake is
- * explained before a request is made; the API still has the final word.
+ * Client-side checks for the admin settings forms. They mirror the API's own schema
+ * (PUT /api/admin/settings) so that a mistake is explained before a request is made;
+ * the API still has the final word. The register form's check is in ./register-form.
  */
 import { z } from 'zod';
 import { SETTING_SCHEMAS, type SettingKey, type Settings } from '../settings/app-settings';
 
-/** The register form, as in registerNodeSchema (lib/nodes/register.ts) but from form strings. */
-const registerFormSchema = z.object({
-  ip: z.string().trim().min(1, 'Enter the node’s IP address').max(64, 'The IP address is at most 64 characters'),
-  port: z
-    .string()
-    .trim()
-    .min(1, 'Enter the port')
-    .regex(/^\d+$/, 'The port is a whole number from 1 to 65535')
-    .transform(Number)
-    .refine((port) => port >= 1 && port <= 65535, 'The port is a whole number from 1 to 65535'),
-  label: z
-    .string()
-    .trim()
-    .max(80, 'The label is at most 80 characters')
-    .transform((label) => (label === '' ? undefined : label)),
-});
-
-export type RegisterField = 'ip' | 'port' | 'label';
-export type RegisterFormResult =
-  | { ok: true; data: { ip: string; port: number; label?: string } }
-  | { ok: false; errors: { field: RegisterField; message: string }[] };
-
-/** Validates the register form's raw values; the body to POST when valid. */
-export function parseRegisterForm(values: { ip: unknown; port: unknown; label: unknown }): RegisterFormResult {
-  const parsed = registerFormSchema.safeParse({ ip: values.ip ?? '', port: values.port ?? '', label: values.label ?? '' });
-  if (parsed.success) {
-    const { port, label } = parsed.data;
-    // "[2001:db8::1]" as written next to a port is the same address as "2001:db8::1".
-    const ip = parsed.data.ip.replace(/^\[(.*)\]$/, '$1');
-    return { ok: true, data: label === undefined ? { ip, port } : { ip, port, label } };
-  }
-  const errors = parsed.error.issues.map((issue) => ({ field: issue.path[0] as RegisterField, message: issue.message }));
-  // One message per field (the first).
-  return { ok: false, errors: errors.filter((error, index) => errors.findIndex((other) => other.field === error.field) === index) };
-}
+export { parseRegisterForm, type RegisterField, type RegisterFormResult } from './register-form';
 
 /** How a setting is edited, read from its schema. */
 export interface SettingField {
