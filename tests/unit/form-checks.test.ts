@@ -17,7 +17,7 @@ describe('browser-side form checks (lib/dashboard/form-checks)', () => {
   });
 
   it('keeps fields given as typed (passwords) untrimmed; non-strings count as empty', () => {
-    const checked = checkFields({ password: ' 1234567 ', other: null }, { password: [minLength(8, 'short')], other: [required('needed')] }, ['password']);
+    const checked = checkFields<'password' | 'other'>({ password: ' 1234567 ', other: null }, { password: [minLength(8, 'short')], other: [required('needed')] }, ['password']);
     assert.deepEqual(checked.issues, [{ field: 'other', message: 'needed' }]);
     assert.equal(checked.values.password, ' 1234567 ');
   });
