@@ -1,10 +1,8 @@
 import type { Metadata } from 'next';
 
-// Rendered per request: a cached copy would carry the 200 status and a long cache lifetime.
-export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Data temporarily unavailable', robots: { index: false } };
 
-/** Shown with status 503 (see proxy.ts) while the database does not answer. */
+/** Served by proxy.ts with status 503 while the database does not answer. */
 export default function UnavailablePage() {
   return (
     <>
