@@ -65,7 +65,7 @@ export function AdminPanel() {
                             if (reason) void run('/api/admin/users', 'PATCH', { user_id: user.id, banned: true, reason }, `${user.email} banned.`);
                           }}>Ban</button>
                         )}
-                        <button type="button" className="button secondary" aria-label={`Make ${user.email} ${user.role === 'admin' ? 'a user' : 'an admin'}`}
+                        <button type="button" className="button secondary" aria-label={`${user.role === 'admin' ? 'Make user' : 'Make admin'}: ${user.email}`}
                           onClick={() => run('/api/admin/users', 'PATCH', { user_id: user.id, role: user.role === 'admin' ? 'user' : 'admin' }, `${user.email} is now ${user.role === 'admin' ? 'a user' : 'an admin'}.`)}>
                           {user.role === 'admin' ? 'Make user' : 'Make admin'}
                         </button>
