@@ -5,19 +5,11 @@
  */
 import { z } from 'zod';
 import { SETTING_SCHEMAS, type SettingKey, type Settings } from '../settings/app-settings';
+import { checkSettingInput, type SettingField } from './setting-input';
 
 export { parseRegisterForm, type RegisterField, type RegisterFormResult } from './register-form';
 
-/** How a setting is edited, read from its schema. */
-export interface SettingField {
-  key: SettingKey;
-  kind: 'number' | 'boolean' | 'text';
-  /** Empty input means null ("not used"). */
-  nullable: boolean;
-  min?: number;
-  max?: number;
-  description: string;
-}
+export type { SettingField } from './setting-input';
 
 const SETTING_DESCRIPTIONS: Record<SettingKey, string> = {
   'verification.require_review': 'Successful verification checks wait for an admin instead of verifying at once.',
@@ -50,21 +42,9 @@ export function settingField(key: SettingKey): SettingField {
 
 /** Turns a form value (checkbox state or input text) into the setting's value, checked by its schema. */
 export function parseSettingInput<K extends SettingKey>(key: K, raw: string | boolean): { ok: true; value: Settings[K] } | { ok: false; message: string } {
-  const field = settingField(key);
-  let value: unknown = raw;
-  if (typeof raw === 'string') {
-    const text = raw.trim();
-    if (text === '') {
-      if (!field.nullable) return { ok: false, message: `${key}: a value is required` };
-      value = null;
-    } else if (field.kind === 'number') {
-      value = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-      if (Number.isNaN(value)) return { ok: false, message: `${key}: enter a number` };
-    } else {
-      value = text;
-    }
-  }
-  const parsed = SETTING_SCHEMAS[key].safeParse(value);
+  const checked = checkSettingInput(settingField(key), raw);
+  if (!checked.ok) return checked;
+  const parsed = SETTING_SCHEMAS[key].safeParse(checked.value);
   if (!parsed.success) return { ok: false, message: `${key}: ${parsed.error.issues[0]!.message}` };
   return { ok: true, value: parsed.data as Settings[K] };
 }

@@ -31,3 +31,18 @@ describe('browser-side form checks (lib/dashboard/form-checks)', () => {
     for (const value of ['not-an-email', 'a@b', 'a b@c.de', '@c.de', 'a@.de', 'a@b..de']) assert.equal(mail(value), 'bad', value);
   });
 });
+
+describe('admin setting input in the browser (lib/dashboard/setting-input)', () => {
+  it('checks presence, whole numbers and range from the field description the server sends', async () => {
+    const { checkSettingInput } = await import('../../lib/dashboard/setting-input');
+    const { settingField } = await import('../../lib/dashboard/forms');
+    const limit = settingField('registration.max_per_hour');
+    assert.deepEqual(checkSettingInput(limit, ' 25 '), { ok: true, value: 25 });
+    assert.match((checkSettingInput(limit, '0') as { message: string }).message, /^registration\.max_per_hour: a whole number from 1 to 10000$/);
+    for (const bad of ['', 'ten', '2.5', '10001']) assert.equal(checkSettingInput(limit, bad).ok, false, bad);
+    assert.deepEqual(checkSettingInput(settingField('alerts.min_protocol_version'), ' '), { ok: true, value: null });
+    // Formats only the schema knows are left to the API.
+    assert.deepEqual(checkSettingInput(settingField('alerts.min_user_agent_version'), 'latest'), { ok: true, value: 'latest' });
+    assert.deepEqual(checkSettingInput(settingField('verification.require_review'), false), { ok: true, value: false });
+  });
+});

@@ -6,6 +6,7 @@ import { checkFields, maxLength, required } from '@/lib/dashboard/form-checks';
 import { Feedback, ListTable } from '../account-ui';
 import { SignedIn } from '../signed-in';
 import { useApi } from '../use-api';
+import type { SettingField } from '@/lib/dashboard/setting-input';
 import { SettingsEditor } from './settings-editor';
 
 interface User { id: string; email: string; role: 'user' | 'admin'; banned_at: string | null; ban_reason: string | null; node_count: number; active_key_count: number; created_at: string }
@@ -14,7 +15,7 @@ interface AuditEntry { id: string; actor_email: string | null; action: string; t
 
 
 /** Users (ban, unban, role), the verification review queue, the audit log and the settings (admins only; 403 otherwise). */
-export function AdminPanel() {
+export function AdminPanel({ settingFields }: { settingFields: SettingField[] }) {
   const users = useApi<{ users: User[]; total: number }>('/api/admin/users?limit=50');
   const queue = useApi<{ queue: Review[] }>('/api/admin/moderation');
   const audit = useApi<{ entries: AuditEntry[] }>('/api/admin/audit?limit=20');
@@ -115,7 +116,7 @@ export function AdminPanel() {
           </SignedIn>
           <h2>Settings</h2>
           <SignedIn result={settings.result} retry={settings.reload}>
-            {({ settings: values }) => <SettingsEditor initial={values} onSaved={audit.reload} />}
+            {({ settings: values }) => <SettingsEditor fields={settingFields} initial={values} onSaved={audit.reload} />}
           </SignedIn>
         </>
       )}
