@@ -1,8 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
-import { SiteNav } from './_components/site-nav';
+import { SiteFooter, SiteHeader } from './_components/site-chrome';
 import { THEME_STORAGE_KEY } from './_components/theme-script';
-import { ThemeToggle } from './_components/theme-toggle';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -26,16 +25,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <script dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
       <body>
-        <a className="skip-link" href="#content">Skip to content</a>
-        <header className="site-header">
-          <a className="brand" href="/">Peerscope</a>
-          <SiteNav />
-          <ThemeToggle />
-        </header>
+        <SiteHeader />
         <main id="content" tabIndex={-1}>{children}</main>
-        <footer className="site-footer muted">
-          Peerscope · <a href="/api/health">Health</a> · <a href="/openapi.yaml">API (OpenAPI)</a>
-        </footer>
+        <SiteFooter />
       </body>
     </html>
   );

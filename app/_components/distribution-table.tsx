@@ -1,4 +1,5 @@
 import { formatInteger, formatPercent } from '@/lib/dashboard/format';
+import { ScrollTable } from './scroll-table';
 
 /** A distribution (key → count) as an accessible table with inline bars; the rest beyond `top` summed as "Others". */
 export function DistributionTable({
@@ -22,9 +23,7 @@ export function DistributionTable({
   const rest = entries.slice(top).reduce((sum, [, count]) => sum + count, 0);
   const rows = rest > 0 ? [...shown.map(([key, count]) => ({ key, count, others: false })), { key: 'Others', count: rest, others: true }] : shown.map(([key, count]) => ({ key, count, others: false }));
   return (
-    <div className="table-scroll">
-      <table className="distribution">
-        <caption>{caption}</caption>
+    <ScrollTable className="distribution" caption={caption}>
         <thead>
           <tr>
             <th scope="col">{keyHeader}</th>
@@ -54,7 +53,6 @@ export function DistributionTable({
             );
           })}
         </tbody>
-      </table>
-    </div>
+    </ScrollTable>
   );
 }

@@ -16,10 +16,11 @@ function flagValue(value: boolean | undefined): string {
 export function NodeFilters({ query }: { query: NodesQuery }) {
   return (
     <form className="filters" method="get" action="/nodes" aria-label="Filter nodes">
-      <label>
-        Country code
-        <input name="country" defaultValue={query.country ?? ''} placeholder="e.g. DE" maxLength={2} pattern="[A-Za-z]{2}" autoComplete="off" />
-      </label>
+      <div className="field">
+        <label htmlFor="filter-country">Country code</label>
+        <input id="filter-country" name="country" defaultValue={query.country ?? ''} maxLength={2} pattern="[A-Za-z]{2}" autoComplete="off" aria-describedby="filter-country-hint" />
+        <span className="hint" id="filter-country-hint">Two letters, e.g. DE</span>
+      </div>
       <label>
         Tier
         <select name="tier" defaultValue={query.tier ?? ''}>
@@ -29,10 +30,11 @@ export function NodeFilters({ query }: { query: NodesQuery }) {
           ))}
         </select>
       </label>
-      <label>
-        Version
-        <input name="version" defaultValue={query.version ?? ''} placeholder="Satoshi:27 or 70016" maxLength={100} autoComplete="off" />
-      </label>
+      <div className="field">
+        <label htmlFor="filter-version">Version</label>
+        <input id="filter-version" name="version" defaultValue={query.version ?? ''} maxLength={100} autoComplete="off" aria-describedby="filter-version-hint" />
+        <span className="hint" id="filter-version-hint">e.g. Satoshi:27 or 70016</span>
+      </div>
       <label>
         Verified
         <select name="verified" defaultValue={flagValue(query.verified)}>

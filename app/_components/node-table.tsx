@@ -1,13 +1,12 @@
 import type { NodeView } from '@/lib/api/nodes';
 import { formatDecimal, formatInteger, formatPercent, nodePath } from '@/lib/dashboard/format';
 import { StatusBadge, TierBadge } from './badges';
+import { ScrollTable } from './scroll-table';
 
 /** Nodes as a table: address (linked to the node page), status, version, country, tier, score, uptime, latency. */
 export function NodeTable({ caption, nodes, showRank = false }: { caption: string; nodes: { address: string; node: NodeView }[]; showRank?: boolean }) {
   return (
-    <div className="table-scroll">
-      <table className="nodes-table">
-        <caption>{caption}</caption>
+    <ScrollTable className="nodes-table" caption={caption}>
         <thead>
           <tr>
             {showRank && <th scope="col" className="num">Rank</th>}
@@ -29,22 +28,21 @@ export function NodeTable({ caption, nodes, showRank = false }: { caption: strin
           )}
           {nodes.map(({ address, node }) => (
             <tr key={address}>
-              {showRank && <td className="num">{formatInteger(node.rank)}</td>}
+              {showRank && <td className="num" data-label="Rank">{formatInteger(node.rank)}</td>}
               <th scope="row">
                 <a href={nodePath(address)} className="mono">{address}</a>
                 {node.is_verified && <span className="badge verified" title="Ownership verified">Verified</span>}
               </th>
-              <td><StatusBadge status={node.status} /></td>
-              <td className="mono">{node.user_agent ?? '—'}</td>
-              <td>{node.country ? <abbr title={node.country_name ?? node.country}>{node.country}</abbr> : '—'}</td>
-              <td><TierBadge tier={node.tier} /></td>
-              <td className="num">{formatDecimal(node.pix_score)}</td>
-              <td className="num">{formatPercent(node.uptime_percentage)}</td>
-              <td className="num">{formatDecimal(node.latency_ms, ' ms')}</td>
+              <td data-label="Status"><StatusBadge status={node.status} /></td>
+              <td className="mono" data-label="Version">{node.user_agent ?? '—'}</td>
+              <td data-label="Country">{node.country ? <abbr title={node.country_name ?? node.country}>{node.country}</abbr> : '—'}</td>
+              <td data-label="Tier"><TierBadge tier={node.tier} /></td>
+              <td className="num" data-label="PIX score">{formatDecimal(node.pix_score)}</td>
+              <td className="num" data-label="Uptime">{formatPercent(node.uptime_percentage)}</td>
+              <td className="num" data-label="Latency">{formatDecimal(node.latency_ms, ' ms')}</td>
             </tr>
           ))}
         </tbody>
-      </table>
-    </div>
+    </ScrollTable>
   );
 }

@@ -5,6 +5,7 @@ import land110m from 'world-atlas/land-110m.json';
 import { formatInteger, formatPercent } from '@/lib/dashboard/format';
 import type { NodeCluster } from '@/lib/dashboard/map-clusters';
 import { hrefWith } from '@/lib/dashboard/search-params';
+import { MapKeyboard } from './map-keyboard';
 
 const WIDTH = 960;
 const HEIGHT = 480;
@@ -24,12 +25,17 @@ function radius(count: number, max: number): number {
   return 3 + Math.sqrt(count / max) * 20;
 }
 
-/** An offline world map (server-rendered SVG) with one linked circle per cluster of online nodes. */
+/**
+ * An offline world map (server-rendered SVG) with one linked circle per cluster of
+ * online nodes, biggest first. The markers are one Tab stop (arrow keys move between
+ * them) and each has an invisible hit circle of at least 24 CSS pixels (see globals.css).
+ */
 export function WorldMap({ clusters }: { clusters: NodeCluster[] }) {
   const total = clusters.reduce((sum, cluster) => sum + cluster.count, 0);
   const max = clusters[0]?.count ?? 1;
   return (
     <figure className="map">
+      <MapKeyboard>
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} aria-labelledby="map-title map-desc" role="group">
         <title id="map-title">World map of online nodes</title>
         <desc id="map-desc">
@@ -46,13 +52,16 @@ export function WorldMap({ clusters }: { clusters: NodeCluster[] }) {
           return (
             <a key={`${cluster.latitude},${cluster.longitude}`} href={href} aria-label={label} className="map-cluster">
               <title>{label}</title>
-              <circle cx={point[0].toFixed(1)} cy={point[1].toFixed(1)} r={radius(cluster.count, max).toFixed(1)} />
+              <circle className="map-hit" cx={point[0].toFixed(1)} cy={point[1].toFixed(1)} r={Math.max(radius(cluster.count, max), 13).toFixed(1)} />
+              <circle className="map-dot" cx={point[0].toFixed(1)} cy={point[1].toFixed(1)} r={radius(cluster.count, max).toFixed(1)} />
             </a>
           );
         })}
       </svg>
+      </MapKeyboard>
       <figcaption className="muted">
         Online nodes by location, grouped into 4° squares; a larger circle holds more nodes. Select a circle to list its country&apos;s nodes.
+        <span id="map-keys"> The circles are one stop for the Tab key: the arrow keys move between them, biggest first.</span>
       </figcaption>
     </figure>
   );

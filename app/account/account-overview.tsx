@@ -1,10 +1,9 @@
 'use client';
 
-import { callApi } from '@/lib/dashboard/api-client';
 import { formatDecimal, formatPercent } from '@/lib/dashboard/format';
 import { ListTable } from './account-ui';
 import { RegisterNodeForm } from './register-node-form';
-import { SignedIn } from './signed-in';
+import { SignedIn, SignOutButton } from './signed-in';
 import { useApi } from './use-api';
 
 interface Me {
@@ -22,22 +21,13 @@ export function AccountOverview() {
   const me = useApi<Me>('/api/auth/me');
   const nodes = useApi<{ nodes: MyNode[] }>('/api/my-nodes');
   return (
-    <SignedIn result={me.result}>
+    <SignedIn result={me.result} retry={me.reload}>
       {({ user }) => (
         <>
           <p>
             Signed in as <strong>{user.email}</strong>
             {user.role === 'admin' ? ' (administrator)' : ''}.{' '}
-            <button
-              type="button"
-              className="button secondary"
-              onClick={async () => {
-                await callApi('/api/auth/signout', { method: 'POST' });
-                window.location.assign('/account/sign-in');
-              }}
-            >
-              Sign out
-            </button>
+            <SignOutButton />
           </p>
           <nav aria-label="Account" className="pagination">
             <a href="/account/keys">API keys</a>
@@ -46,7 +36,7 @@ export function AccountOverview() {
             {user.role === 'admin' && <a href="/account/admin">Administration</a>}
           </nav>
           <h2>My nodes</h2>
-          <SignedIn result={nodes.result}>
+          <SignedIn result={nodes.result} retry={nodes.reload}>
             {({ nodes: mine }) => (
               <ListTable caption="Nodes you registered" columns={['Node', 'Label', 'Status', 'Version', { label: 'Uptime', numeric: true }, { label: 'Latency', numeric: true }, 'Verified']}
                 empty="No registered nodes yet: register one below." isEmpty={mine.length === 0}>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ScrollTable } from '../_components/scroll-table';
 
 /** The outcome of the last action: a status notice or an error alert. */
 export function Feedback({ notice, error }: { notice: string | null; error: string | null }) {
@@ -19,9 +20,7 @@ export function ListTable({ caption, columns, empty, isEmpty, children }: {
   children: ReactNode;
 }) {
   return (
-    <div className="table-scroll">
-      <table>
-        <caption>{caption}</caption>
+    <ScrollTable caption={caption}>
         <thead>
           <tr>
             {columns.map((column) =>
@@ -37,7 +36,6 @@ export function ListTable({ caption, columns, empty, isEmpty, children }: {
           )}
           {children}
         </tbody>
-      </table>
-    </div>
+    </ScrollTable>
   );
 }

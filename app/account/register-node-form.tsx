@@ -2,7 +2,7 @@
 
 import { useRef, useState, type FormEvent } from 'react';
 import { callApi } from '@/lib/dashboard/api-client';
-import { parseRegisterForm, type RegisterField } from '@/lib/dashboard/forms';
+import { parseRegisterForm, type RegisterField } from '@/lib/dashboard/register-form';
 import { Feedback } from './account-ui';
 
 interface Registered {
@@ -64,15 +64,16 @@ export function RegisterNodeForm({ onRegistered }: { onRegistered: () => void })
       <form ref={form} className="card form-stack" onSubmit={submit} noValidate aria-label="Register a node" aria-describedby="register-hint" aria-busy={probing}>
         <label>
           IP address
-          <input name="ip" required maxLength={64} autoComplete="off" spellCheck={false} placeholder="203.0.113.5 or 2001:db8::1"
-            aria-invalid={invalid.ip ? true : undefined} aria-describedby={describedBy('ip')} />
+          <input name="ip" required maxLength={64} autoComplete="off" spellCheck={false}
+            aria-invalid={invalid.ip ? true : undefined} aria-describedby={describedBy('ip', 'register-ip-hint')} />
+          <span id="register-ip-hint" className="hint">IPv4 or IPv6, e.g. 203.0.113.5 or 2001:db8::1</span>
           {fieldError('ip')}
         </label>
         <label>
           Port
-          <input name="port" required inputMode="numeric" pattern="[0-9]*" maxLength={5} autoComplete="off" placeholder="8333"
+          <input name="port" required inputMode="numeric" pattern="[0-9]*" maxLength={5} autoComplete="off"
             aria-invalid={invalid.port ? true : undefined} aria-describedby={describedBy('port', 'register-port-hint')} />
-          <span id="register-port-hint" className="muted">1–65535</span>
+          <span id="register-port-hint" className="hint">1–65535, e.g. 8333</span>
           {fieldError('port')}
         </label>
         <label>

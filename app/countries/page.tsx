@@ -4,6 +4,7 @@ import { countriesQuerySchema, type CountriesQuery } from '@/lib/api/schemas';
 import { formatDecimal, formatInteger, formatPercent } from '@/lib/dashboard/format';
 import { hrefWith, parseSearchParams, type RawSearchParams } from '@/lib/dashboard/search-params';
 import { getSql } from '@/lib/db/client';
+import { ScrollTable } from '../_components/scroll-table';
 import { InputError } from '../_components/input-error';
 
 export const dynamic = 'force-dynamic';
@@ -20,7 +21,7 @@ function SortHeader({ sort, label, query, numeric }: { sort: Sort; label: string
     <th scope="col" className={`sortable${numeric ? ' num' : ''}`} aria-sort={active ? (current === 'asc' ? 'ascending' : 'descending') : undefined}>
       <a href={href}>
         {label}
-        {active ? (current === 'asc' ? ' ▲' : ' ▼') : ''}
+        {active && <span aria-hidden="true">{current === 'asc' ? ' ▲' : ' ▼'}</span>}
         <span className="visually-hidden">{`, sort ${nextOrder === 'asc' ? 'ascending' : 'descending'}`}</span>
       </a>
     </th>
@@ -48,9 +49,7 @@ export default async function CountriesPage({ searchParams }: { searchParams: Pr
           {query.online_only ? 'Include offline nodes' : 'Online nodes only'}
         </a>
       </p>
-      <div className="table-scroll">
-        <table>
-          <caption>{`Nodes per country (${query.online_only ? 'online only' : 'all visible nodes'}); select a column heading to sort`}</caption>
+      <ScrollTable caption={`Nodes per country (${query.online_only ? 'online only' : 'all visible nodes'}); select a column heading to sort`}>
           <thead>
             <tr>
               <SortHeader sort="code" label="Code" query={query} />
@@ -84,8 +83,7 @@ export default async function CountriesPage({ searchParams }: { searchParams: Pr
               </tr>
             ))}
           </tbody>
-        </table>
-      </div>
+      </ScrollTable>
     </>
   );
 }

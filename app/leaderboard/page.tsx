@@ -26,6 +26,7 @@ export default async function LeaderboardPage({ searchParams }: { searchParams: 
     <>
       <h1>Leaderboard</h1>
       <p className="muted">Online nodes ranked by PIX score (uptime, latency and reliability; 0–1000).</p>
+      <Pagination path="/leaderboard" query={{}} page={page} totalPages={totalPages} totalItems={total} label="Pagination (top)" />
       <NodeTable caption={`Ranked nodes, page ${page} of ${Math.max(totalPages, 1)}`} nodes={result.nodes.map((node) => ({ address: node.address, node }))} showRank />
       <Pagination path="/leaderboard" query={{}} page={page} totalPages={totalPages} totalItems={total} />
     </>

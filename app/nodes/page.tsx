@@ -48,6 +48,7 @@ export default async function NodesPage({ searchParams }: { searchParams: Promis
       <p className="muted" role="status">
         {`${formatInteger(total)} matching ${total === 1 ? 'node' : 'nodes'}; ${formatInteger(result.total_nodes)} online network-wide.`}
       </p>
+      <Pagination path="/nodes" query={listQuery(query)} page={page} totalPages={totalPages} totalItems={total} label="Pagination (top)" />
       <NodeTable caption={`Nodes, page ${page} of ${Math.max(totalPages, 1)}`} nodes={nodes} />
       <Pagination path="/nodes" query={listQuery(query)} page={page} totalPages={totalPages} totalItems={total} />
     </>

@@ -1,57 +1,15 @@
 /**
- * Client-side checks for the account forms. They mirror the API's own schemas
- * (POST /api/nodes/register, PUT /api/admin/settings) so that a mistake is
- * explained before a request is made; the API still has the final word.
+ * Client-side checks for the admin settings forms. They mirror the API's own schema
+ * (PUT /api/admin/settings) so that a mistake is explained before a request is made;
+ * the API still has the final word. The register form's check is in ./register-form.
  */
 import { z } from 'zod';
 import { SETTING_SCHEMAS, type SettingKey, type Settings } from '../settings/app-settings';
+import { checkSettingInput, type SettingField } from './setting-input';
 
-/** The register form, as in registerNodeSchema (lib/nodes/register.ts) but from form strings. */
-const registerFormSchema = z.object({
-  ip: z.string().trim().min(1, 'Enter the node’s IP address').max(64, 'The IP address is at most 64 characters'),
-  port: z
-    .string()
-    .trim()
-    .min(1, 'Enter the port')
-    .regex(/^\d+$/, 'The port is a whole number from 1 to 65535')
-    .transform(Number)
-    .refine((port) => port >= 1 && port <= 65535, 'The port is a whole number from 1 to 65535'),
-  label: z
-    .string()
-    .trim()
-    .max(80, 'The label is at most 80 characters')
-    .transform((label) => (label === '' ? undefined : label)),
-});
+export { parseRegisterForm, type RegisterField, type RegisterFormResult } from './register-form';
 
-export type RegisterField = 'ip' | 'port' | 'label';
-export type RegisterFormResult =
-  | { ok: true; data: { ip: string; port: number; label?: string } }
-  | { ok: false; errors: { field: RegisterField; message: string }[] };
-
-/** Validates the register form's raw values; the body to POST when valid. */
-export function parseRegisterForm(values: { ip: unknown; port: unknown; label: unknown }): RegisterFormResult {
-  const parsed = registerFormSchema.safeParse({ ip: values.ip ?? '', port: values.port ?? '', label: values.label ?? '' });
-  if (parsed.success) {
-    const { port, label } = parsed.data;
-    // "[2001:db8::1]" as written next to a port is the same address as "2001:db8::1".
-    const ip = parsed.data.ip.replace(/^\[(.*)\]$/, '$1');
-    return { ok: true, data: label === undefined ? { ip, port } : { ip, port, label } };
-  }
-  const errors = parsed.error.issues.map((issue) => ({ field: issue.path[0] as RegisterField, message: issue.message }));
-  // One message per field (the first).
-  return { ok: false, errors: errors.filter((error, index) => errors.findIndex((other) => other.field === error.field) === index) };
-}
-
-/** How a setting is edited, read from its schema. */
-export interface SettingField {
-  key: SettingKey;
-  kind: 'number' | 'boolean' | 'text';
-  /** Empty input means null ("not used"). */
-  nullable: boolean;
-  min?: number;
-  max?: number;
-  description: string;
-}
+export type { SettingField } from './setting-input';
 
 const SETTING_DESCRIPTIONS: Record<SettingKey, string> = {
   'verification.require_review': 'Successful verification checks wait for an admin instead of verifying at once.',
@@ -84,21 +42,9 @@ export function settingField(key: SettingKey): SettingField {
 
 /** Turns a form value (checkbox state or input text) into the setting's value, checked by its schema. */
 export function parseSettingInput<K extends SettingKey>(key: K, raw: string | boolean): { ok: true; value: Settings[K] } | { ok: false; message: string } {
-  const field = settingField(key);
-  let value: unknown = raw;
-  if (typeof raw === 'string') {
-    const text = raw.trim();
-    if (text === '') {
-      if (!field.nullable) return { ok: false, message: `${key}: a value is required` };
-      value = null;
-    } else if (field.kind === 'number') {
-      value = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-      if (Number.isNaN(value)) return { ok: false, message: `${key}: enter a number` };
-    } else {
-      value = text;
-    }
-  }
-  const parsed = SETTING_SCHEMAS[key].safeParse(value);
+  const checked = checkSettingInput(settingField(key), raw);
+  if (!checked.ok) return checked;
+  const parsed = SETTING_SCHEMAS[key].safeParse(checked.value);
   if (!parsed.success) return { ok: false, message: `${key}: ${parsed.error.issues[0]!.message}` };
   return { ok: true, value: parsed.data as Settings[K] };
 }

@@ -119,7 +119,9 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     assert.match(await page.getByRole('status').innerText(), new RegExp(`^${NODES} matching nodes`));
     const firstPage = await rows.first().locator('a').first().innerText();
 
-    await page.getByRole('link', { name: 'Next ›' }).click();
+    // The pager is above and below the table.
+    assert.equal(await page.getByRole('link', { name: 'Next ›' }).count(), 2);
+    await page.getByRole('link', { name: 'Next ›' }).first().click();
     await page.waitForURL(/page=2/);
     assert.equal(await rows.count(), 100);
     assert.match(await page.locator('table.nodes-table caption').innerText(), /page 2 of 6/);
@@ -169,9 +171,9 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     assert.equal(await downtimeRows.count(), 5);
     assert.match(await downtimeRows.first().locator('td').nth(1).innerText(), /\d{4}, \d\d:\d\d UTC$/, 'it came back');
     await screenshot(page, 'dashboard-node');
-    await page.getByRole('navigation', { name: 'Downtime pages' }).getByRole('link', { name: 'Next ›' }).click();
+    await page.getByRole('navigation', { name: 'Downtime pages', exact: true }).getByRole('link', { name: 'Next ›' }).click();
     await page.waitForURL(/page=2/);
-    assert.match(await page.getByRole('navigation', { name: 'Downtime pages' }).innerText(), /Page 2 of/);
+    assert.match(await page.getByRole('navigation', { name: 'Downtime pages', exact: true }).innerText(), /Page 2 of/);
     assert.equal(await downtimeRows.count(), 5);
 
     // An offline node's latest downtime is still open.
@@ -195,7 +197,7 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     assert.equal(await rank.count(), 100);
     assert.equal(await rank.first().innerText(), '1');
     await screenshot(page, 'dashboard-leaderboard');
-    await page.getByRole('link', { name: 'Next ›' }).click();
+    await page.getByRole('link', { name: 'Next ›' }).last().click();
     await page.waitForURL(/page=2/);
     assert.equal(await rank.first().innerText(), '101');
 

@@ -1,21 +1,21 @@
 'use client';
 
 import { useState } from 'react';
-import { z } from 'zod';
 import { callApi } from '@/lib/dashboard/api-client';
+import { checkFields, maxLength, required } from '@/lib/dashboard/form-checks';
 import { Feedback, ListTable } from '../account-ui';
 import { SignedIn } from '../signed-in';
 import { useApi } from '../use-api';
+import type { SettingField } from '@/lib/dashboard/setting-input';
 import { SettingsEditor } from './settings-editor';
 
 interface User { id: string; email: string; role: 'user' | 'admin'; banned_at: string | null; ban_reason: string | null; node_count: number; active_key_count: number; created_at: string }
 interface Review { id: string; node_id: string; ip: string; port: number; user_email: string; method: string; created_at: string }
 interface AuditEntry { id: string; actor_email: string | null; action: string; target_type: string | null; target_id: string | null; created_at: string }
 
-const reasonSchema = z.string().trim().min(1, 'A reason is required').max(500);
 
 /** Users (ban, unban, role), the verification review queue, the audit log and the settings (admins only; 403 otherwise). */
-export function AdminPanel() {
+export function AdminPanel({ settingFields }: { settingFields: SettingField[] }) {
   const users = useApi<{ users: User[]; total: number }>('/api/admin/users?limit=50');
   const queue = useApi<{ queue: Review[] }>('/api/admin/moderation');
   const audit = useApi<{ entries: AuditEntry[] }>('/api/admin/audit?limit=20');
@@ -34,16 +34,16 @@ export function AdminPanel() {
   }
 
   function askReason(question: string): string | null {
-    const parsed = reasonSchema.safeParse(window.prompt(question) ?? '');
-    if (!parsed.success) {
-      setError(parsed.error.issues[0]!.message);
+    const checked = checkFields({ reason: window.prompt(question) ?? '' }, { reason: [required('A reason is required'), maxLength(500, 'The reason is at most 500 characters')] });
+    if (checked.issues.length) {
+      setError(checked.issues[0]!.message);
       return null;
     }
-    return parsed.data;
+    return checked.values.reason;
   }
 
   return (
-    <SignedIn result={users.result}>
+    <SignedIn result={users.result} retry={users.reload}>
       {({ users: list, total }) => (
         <>
           <Feedback notice={notice} error={error} />
@@ -66,7 +66,7 @@ export function AdminPanel() {
                             if (reason) void run('/api/admin/users', 'PATCH', { user_id: user.id, banned: true, reason }, `${user.email} banned.`);
                           }}>Ban</button>
                         )}
-                        <button type="button" className="button secondary" aria-label={`Make ${user.email} ${user.role === 'admin' ? 'a user' : 'an admin'}`}
+                        <button type="button" className="button secondary" aria-label={`${user.role === 'admin' ? 'Make user' : 'Make admin'}: ${user.email}`}
                           onClick={() => run('/api/admin/users', 'PATCH', { user_id: user.id, role: user.role === 'admin' ? 'user' : 'admin' }, `${user.email} is now ${user.role === 'admin' ? 'a user' : 'an admin'}.`)}>
                           {user.role === 'admin' ? 'Make user' : 'Make admin'}
                         </button>
@@ -76,7 +76,7 @@ export function AdminPanel() {
                 ))}
           </ListTable>
           <h2>Verifications to review</h2>
-          <SignedIn result={queue.result}>
+          <SignedIn result={queue.result} retry={queue.reload}>
             {({ queue: reviews }) => (
               <ListTable caption="Verifications awaiting a decision, oldest first" columns={['Node', 'User', 'Method', 'Since', 'Decision']} empty="Nothing to review." isEmpty={reviews.length === 0}>
                     {reviews.map((review) => (
@@ -100,7 +100,7 @@ export function AdminPanel() {
             )}
           </SignedIn>
           <h2>Audit log</h2>
-          <SignedIn result={audit.result}>
+          <SignedIn result={audit.result} retry={audit.reload}>
             {({ entries }) => (
               <ListTable caption="The 20 latest admin actions" columns={['When', 'Who', 'Action', 'Target']} empty="No admin actions yet." isEmpty={entries.length === 0}>
                     {entries.map((entry) => (
@@ -115,8 +115,8 @@ export function AdminPanel() {
             )}
           </SignedIn>
           <h2>Settings</h2>
-          <SignedIn result={settings.result}>
-            {({ settings: values }) => <SettingsEditor initial={values} onSaved={audit.reload} />}
+          <SignedIn result={settings.result} retry={settings.reload}>
+            {({ settings: values }) => <SettingsEditor fields={settingFields} initial={values} onSaved={audit.reload} />}
           </SignedIn>
         </>
       )}

@@ -2,25 +2,25 @@
 
 import { useState, type FormEvent } from 'react';
 import { callApi } from '@/lib/dashboard/api-client';
-import { parseSettingInput, settingField, type SettingField } from '@/lib/dashboard/forms';
-import { SETTING_KEYS, type SettingKey, type Settings } from '@/lib/settings/app-settings';
+import { checkSettingInput, type SettingField } from '@/lib/dashboard/setting-input';
+import type { SettingKey, Settings } from '@/lib/settings/app-settings';
 import { Feedback } from '../account-ui';
 
 const show = (value: unknown) => (value === null ? 'not set' : JSON.stringify(value));
 
 /** One form per known setting (input type from its schema); Save sends PUT /api/admin/settings {key: value}. */
-export function SettingsEditor({ initial, onSaved }: { initial: Record<string, unknown>; onSaved?: () => void }) {
+export function SettingsEditor({ fields, initial, onSaved }: { fields: SettingField[]; initial: Record<string, unknown>; onSaved?: () => void }) {
   const [values, setValues] = useState<Record<string, unknown>>(initial);
   const [saving, setSaving] = useState<SettingKey | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   // Settings the API returned that this page does not know (a newer server) are listed read-only.
-  const unknown = Object.keys(values).filter((key) => !SETTING_KEYS.includes(key as SettingKey));
+  const unknown = Object.keys(values).filter((key) => !fields.some((field) => field.key === key));
 
   async function save(event: FormEvent<HTMLFormElement>, field: SettingField) {
     event.preventDefault();
     const input = event.currentTarget.elements.namedItem('value') as HTMLInputElement;
-    const parsed = parseSettingInput(field.key, field.kind === 'boolean' ? input.checked : input.value);
+    const parsed = checkSettingInput(field, field.kind === 'boolean' ? input.checked : input.value);
     if (!parsed.ok) {
       setNotice(null);
       setError(parsed.message);
@@ -45,7 +45,7 @@ export function SettingsEditor({ initial, onSaved }: { initial: Record<string, u
     <>
       <Feedback notice={notice} error={error} />
       <div className="settings-list">
-        {SETTING_KEYS.map(settingField).map((field) => {
+        {fields.map((field) => {
           const value = values[field.key];
           const id = `setting-${field.key.replace(/\W/g, '-')}`;
           return (

@@ -1,20 +1,13 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { z } from 'zod';
 import { callApi } from '@/lib/dashboard/api-client';
+import { checkFields, maxLength, minLength, wholeNumber } from '@/lib/dashboard/form-checks';
 import { Feedback, ListTable } from '../account-ui';
 import { SignedIn } from '../signed-in';
 import { useApi } from '../use-api';
 
 const EVENTS = ['offline', 'online', 'version_outdated', 'tier_change'] as const;
-const createSchema = z.object({
-  node_id: z.coerce.number({ error: 'Node id must be a number' }).int().positive('Node id must be a positive number'),
-  channel: z.enum(['email', 'discord', 'webhook']),
-  target: z.string().trim().min(3, 'Enter an email address or https URL').max(2000),
-  events: z.array(z.enum(EVENTS)).min(1, 'Choose at least one event'),
-  cooldown_minutes: z.coerce.number().int().min(0).max(10080),
-});
 
 interface Subscription {
   id: string; node_id: string; events: string[]; channel: string; target: string; enabled: boolean; cooldown_minutes: number;
@@ -28,15 +21,17 @@ export function AlertSubscriptions() {
   async function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const parsed = createSchema.safeParse({
-      node_id: form.get('node_id'),
-      channel: form.get('channel'),
-      target: form.get('target'),
-      events: form.getAll('events'),
-      cooldown_minutes: form.get('cooldown_minutes'),
+    const checked = checkFields({ node_id: form.get('node_id'), target: form.get('target'), cooldown_minutes: form.get('cooldown_minutes') }, {
+      node_id: [wholeNumber(1, Number.MAX_SAFE_INTEGER, 'Node id must be a positive whole number')],
+      target: [minLength(3, 'Enter an email address or https URL'), maxLength(2000, 'The target is at most 2000 characters')],
+      cooldown_minutes: [wholeNumber(0, 10080, 'The cooldown is a whole number of minutes from 0 to 10080')],
     });
-    if (!parsed.success) return setError(parsed.error.issues.map((issue) => issue.message).join('. '));
-    const result = await callApi<{ webhook_secret?: string | null }>('/api/alerts', { method: 'POST', body: parsed.data });
+    const events = form.getAll('events').map(String);
+    const issues = [...checked.issues.map((issue) => issue.message), ...(events.length ? [] : ['Choose at least one event'])];
+    if (issues.length) return setError(issues.join('. '));
+    const { node_id, target, cooldown_minutes } = checked.values;
+    const body = { node_id: Number(node_id), channel: String(form.get('channel')), target, events, cooldown_minutes: Number(cooldown_minutes) };
+    const result = await callApi<{ webhook_secret?: string | null }>('/api/alerts', { method: 'POST', body });
     if (!result.ok) return setError(result.message);
     setError(null);
     setNotice(result.data.webhook_secret ? `Alert created. Webhook signing secret (shown once): ${result.data.webhook_secret}` : 'Alert created.');
@@ -51,7 +46,7 @@ export function AlertSubscriptions() {
   }
 
   return (
-    <SignedIn result={subscriptions.result}>
+    <SignedIn result={subscriptions.result} retry={subscriptions.reload}>
       {({ subscriptions: list }) => (
         <>
           <Feedback notice={notice} error={error} />

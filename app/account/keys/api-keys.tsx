@@ -1,17 +1,13 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { z } from 'zod';
 import { callApi } from '@/lib/dashboard/api-client';
+import { checkFields, maxLength, required } from '@/lib/dashboard/form-checks';
 import { Feedback, ListTable } from '../account-ui';
 import { SignedIn } from '../signed-in';
 import { useApi } from '../use-api';
 
 const SCOPES = ['read:nodes', 'read:stats', 'read:leaderboard', 'read:profiles'] as const;
-const createSchema = z.object({
-  name: z.string().trim().min(1, 'Give the key a name').max(100),
-  scopes: z.array(z.enum(SCOPES)).min(1, 'Choose at least one scope'),
-});
 
 interface ApiKey {
   id: string; name: string; key_prefix: string; scopes: string[]; rate_limit_per_minute: number; usage_count: string;
@@ -28,9 +24,11 @@ export function ApiKeys() {
   async function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const parsed = createSchema.safeParse({ name: form.get('name'), scopes: form.getAll('scopes') });
-    if (!parsed.success) return setError(parsed.error.issues.map((issue) => issue.message).join('. '));
-    const result = await callApi<{ key: string; api_key: ApiKey }>('/api/keys', { method: 'POST', body: parsed.data });
+    const checked = checkFields({ name: form.get('name') }, { name: [required('Give the key a name'), maxLength(100, 'The name is at most 100 characters')] });
+    const scopes = form.getAll('scopes').map(String);
+    const issues = [...checked.issues.map((issue) => issue.message), ...(scopes.length ? [] : ['Choose at least one scope'])];
+    if (issues.length) return setError(issues.join('. '));
+    const result = await callApi<{ key: string; api_key: ApiKey }>('/api/keys', { method: 'POST', body: { name: checked.values.name, scopes } });
     if (!result.ok) return setError(result.message);
     setError(null);
     setSecret({ name: result.data.api_key.name, key: result.data.key });
@@ -51,7 +49,7 @@ export function ApiKeys() {
   }
 
   return (
-    <SignedIn result={keys.result}>
+    <SignedIn result={keys.result} retry={keys.reload}>
       {({ keys: list }) => (
         <>
           {secret && (

@@ -1,32 +1,38 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { z } from 'zod';
 import { callApi } from '@/lib/dashboard/api-client';
+import { checkFields, email, maxLength, minLength } from '@/lib/dashboard/form-checks';
 
-const credentialsSchema = z.object({
-  email: z.email('Enter a valid email address'),
-  password: z.string().min(8, 'The password needs at least 8 characters').max(200),
-});
+type Field = 'email' | 'password';
 
-/** Local email + password sign-in or sign-up (POST /api/auth/signin | signup). */
+/** Local email + password sign-in or sign-up (POST /api/auth/signin | signup); mistakes are shown at their field. */
 export function SignInForm() {
   const [error, setError] = useState<string | null>(null);
+  const [invalid, setInvalid] = useState<Partial<Record<Field, string>>>({});
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const target = event.currentTarget;
     const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
     const mode = submitter?.value === 'signup' ? 'signup' : 'signin';
-    const form = new FormData(event.currentTarget);
-    const parsed = credentialsSchema.safeParse({ email: form.get('email'), password: form.get('password') });
-    if (!parsed.success) {
-      setError(parsed.error.issues.map((issue) => issue.message).join('. '));
+    const form = new FormData(target);
+    const checked = checkFields<Field>({ email: form.get('email'), password: form.get('password') }, {
+      email: [email('Enter a valid email address')],
+      password: [minLength(8, 'The password needs at least 8 characters'), maxLength(200, 'The password is at most 200 characters')],
+    }, ['password']);
+    const errors = checked.issues;
+    if (errors.length) {
+      setInvalid(Object.fromEntries(errors.map((issue) => [issue.field, issue.message])));
+      setError(errors.map((issue) => issue.message).join('. ') + '.');
+      target.querySelector<HTMLInputElement>(`[name=${errors[0]!.field}]`)?.focus();
       return;
     }
+    setInvalid({});
     setBusy(true);
     setError(null);
-    const result = await callApi(`/api/auth/${mode}`, { method: 'POST', body: parsed.data });
+    const result = await callApi(`/api/auth/${mode}`, { method: 'POST', body: checked.values });
     setBusy(false);
     if (!result.ok) {
       setError(result.message);
@@ -35,21 +41,30 @@ export function SignInForm() {
     window.location.assign('/account');
   }
 
+  const fieldProps = (field: Field) => ({
+    'aria-invalid': invalid[field] ? true : undefined,
+    'aria-describedby': invalid[field] ? `signin-${field}-error` : undefined,
+  });
+  const fieldError = (field: Field) =>
+    invalid[field] ? <span id={`signin-${field}-error`} className="form-error">{invalid[field]}</span> : null;
+
   return (
-    <form className="card form-stack" onSubmit={submit} noValidate>
-      <label>
-        Email
-        <input type="email" name="email" autoComplete="email" required />
-      </label>
-      <label>
-        Password
-        <input type="password" name="password" autoComplete="current-password" required minLength={8} />
-      </label>
+    <form className="card form-stack" onSubmit={submit} noValidate aria-label="Sign in or create an account">
       {error && (
         <p className="form-error" role="alert">
           {error}
         </p>
       )}
+      <label>
+        Email
+        <input type="email" name="email" autoComplete="email" required {...fieldProps('email')} />
+        {fieldError('email')}
+      </label>
+      <label>
+        Password
+        <input type="password" name="password" autoComplete="current-password" required minLength={8} {...fieldProps('password')} />
+        {fieldError('password')}
+      </label>
       <div className="form-actions">
         <button type="submit" className="button" name="mode" value="signin" disabled={busy}>Sign in</button>
         <button type="submit" className="button secondary" name="mode" value="signup" disabled={busy}>Create account</button>

@@ -1,31 +1,27 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { z } from 'zod';
 import { callApi } from '@/lib/dashboard/api-client';
+import { checkFields, maxLength, minLength, wholeNumber, type Check } from '@/lib/dashboard/form-checks';
 import { Feedback } from '../account-ui';
 import { SignedIn } from '../signed-in';
 import { useApi } from '../use-api';
 
 const METHODS = { user_agent: 'User agent comment', http_file: 'HTTP file', dns_txt: 'DNS TXT record', message_sign: 'Signed message' } as const;
 type Method = keyof typeof METHODS;
-const startSchema = z.object({
-  node_id: z.coerce.number({ error: 'Node id must be a number' }).int().positive('Node id must be a positive number'),
-  method: z.enum(Object.keys(METHODS) as [Method, ...Method[]]),
-});
-const checkSchema = z.object({
-  hostname: z.string().trim().min(3).max(253).optional(),
-  address: z.string().trim().min(25).max(64).optional(),
-  signature: z.string().trim().min(80).max(100).optional(),
-});
+/** Length limits of the check inputs; a blank one is left out. */
+const lengthBetween = (field: string, min: number, max: number): Check[] => [
+  (value) => (value === '' ? null : minLength(min, `${field}: at least ${min} characters`)(value)),
+  maxLength(max, `${field}: at most ${max} characters`),
+];
 
 interface Verification {
   id: string; node_id: string; method: Method; challenge: string; status: string; failure_reason: string | null;
   created_at: string; expires_at: string; instructions?: { how: string; message?: string; url?: string; record?: string };
 }
 
-function blankless(form: FormData, names: string[]) {
-  return Object.fromEntries(names.map((name) => [name, String(form.get(name) ?? '').trim() || undefined]));
+function blankless(values: Record<string, string>) {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
 }
 
 export function Verifications() {
@@ -50,18 +46,25 @@ export function Verifications() {
   async function start(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const parsed = startSchema.safeParse({ node_id: form.get('node_id'), method: form.get('method') });
-    if (!parsed.success) return setError(parsed.error.issues.map((issue) => issue.message).join('. '));
-    if (!(await open(parsed.data))) return;
+    const checked = checkFields({ node_id: form.get('node_id') }, { node_id: [wholeNumber(1, Number.MAX_SAFE_INTEGER, 'Node id must be a positive whole number')] });
+    if (checked.issues.length) return setError(checked.issues[0]!.message);
+    const method = String(form.get('method')) as Method;
+    if (!(method in METHODS)) return setError('Choose a method');
+    if (!(await open({ node_id: Number(checked.values.node_id), method }))) return;
     setNotice('Verification started: follow the instructions below, then check.');
     list.reload();
   }
 
   async function check(event: FormEvent<HTMLFormElement>, verification: Verification) {
     event.preventDefault();
-    const parsed = checkSchema.safeParse(blankless(new FormData(event.currentTarget), ['hostname', 'address', 'signature']));
-    if (!parsed.success) return setError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('. '));
-    const result = await callApi<{ verification: Verification }>(`/api/verification/${verification.id}/check`, { method: 'POST', body: parsed.data });
+    const form = new FormData(event.currentTarget);
+    const checked = checkFields({ hostname: form.get('hostname'), address: form.get('address'), signature: form.get('signature') }, {
+      hostname: lengthBetween('hostname', 3, 253),
+      address: lengthBetween('address', 25, 64),
+      signature: lengthBetween('signature', 80, 100),
+    });
+    if (checked.issues.length) return setError(checked.issues.map((issue) => issue.message).join('. '));
+    const result = await callApi<{ verification: Verification }>(`/api/verification/${verification.id}/check`, { method: 'POST', body: blankless(checked.values) });
     if (!result.ok) {
       setNotice(null);
       return setError(`Check failed: ${result.message}`);
@@ -72,7 +75,7 @@ export function Verifications() {
   }
 
   return (
-    <SignedIn result={list.result}>
+    <SignedIn result={list.result} retry={list.reload}>
       {({ verifications }) => (
         <>
           <Feedback notice={notice} error={error} />

@@ -11,6 +11,7 @@ import { StatusBadge, TierBadge } from '../../_components/badges';
 import { BarChart } from '../../_components/bar-chart';
 import { InputError } from '../../_components/input-error';
 import { LineChart } from '../../_components/line-chart';
+import { ScrollTable } from '../../_components/scroll-table';
 import { Pagination } from '../../_components/pagination';
 
 export const dynamic = 'force-dynamic';
@@ -129,9 +130,17 @@ export default async function NodePage({ params, searchParams }: Props) {
           <InputError issues={downtimeQuery.ok ? [] : downtimeQuery.issues} resetHref={`/nodes/${encodeURIComponent((await params).id)}`} />
         ) : (
           <>
-            <div className="table-scroll">
-              <table>
-                <caption>{`Periods this node was unreachable, newest first (${formatInteger(downtimes.records)} in all)`}</caption>
+            {downtimes.total > 1 && (
+              <Pagination
+                path={`/nodes/${encodeURIComponent((await params).id)}`}
+                query={{ rowsperpage: downtimes.rowsperpage === 20 ? undefined : downtimes.rowsperpage }}
+                page={downtimes.page}
+                totalPages={downtimes.total}
+                totalItems={downtimes.records}
+                label="Downtime pages (top)"
+              />
+            )}
+            <ScrollTable caption={`Periods this node was unreachable, newest first (${formatInteger(downtimes.records)} in all)`}>
                 <thead>
                   <tr>
                     <th scope="col">Went down</th>
@@ -153,8 +162,7 @@ export default async function NodePage({ params, searchParams }: Props) {
                     </tr>
                   ))}
                 </tbody>
-              </table>
-            </div>
+            </ScrollTable>
             {downtimes.total > 1 && (
               <Pagination
                 path={`/nodes/${encodeURIComponent((await params).id)}`}
