@@ -77,3 +77,27 @@ describe('rate limiting when the shared store is down', () => {
     assert.equal(limiter.status().fallback, false);
   });
 });
+
+describe('throttling signed-in actions', () => {
+  it('counts per user and per socket address, whatever X-Forwarded-For says', async () => {
+    const { limitUserAction } = await import('../../lib/ratelimit/user-actions');
+    const { resetRateLimiter } = await import('../../lib/ratelimit');
+    const { fromAddress } = await import('../helpers/api');
+    await resetRateLimiter();
+    const from = (i: number) => new Request('http://localhost/api/nodes/register', { headers: { ...fromAddress('192.0.2.77'), 'x-forwarded-for': `198.51.100.${i}` } });
+    await assert.rejects(async () => {
+      for (let i = 0; i < 3; i += 1) await limitUserAction('probe-test', 'user-a', 2, from(i));
+    }, /2 probe test requests per minute/);
+    // Other users on the same address share a budget of 3 × 2.
+    let refused = 0;
+    for (let i = 0; i < 8; i += 1) {
+      try {
+        await limitUserAction('probe-test', `user-${i % 4}-b`, 2, from(100 + i));
+      } catch {
+        refused += 1;
+      }
+    }
+    assert.ok(refused >= 4, `refused ${refused}`);
+    await resetRateLimiter();
+  });
+});
