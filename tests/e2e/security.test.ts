@@ -44,6 +44,14 @@ describe('security of the running app (npm start)', () => {
     assert.ok(refused >= 19, `only ${refused} of 40 refused`);
   });
 
+  it('answers NUL characters with 400 on the API and a message on pages, never a 500', { timeout: 60_000 }, async () => {
+    const api = await fetch(`${base}/api/nodes.json?version=%00`, { headers: { 'x-forwarded-for': '192.0.2.250' } });
+    assert.ok(api.status === 400 || api.status === 429, `API answered ${api.status}`);
+    const page = await fetch(`${base}/nodes?version=%00`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /NUL/);
+  });
+
   it('sends security headers on pages and API responses', { timeout: 60_000 }, async () => {
     const page = await fetch(`${base}/`);
     const csp = page.headers.get('content-security-policy') ?? '';
