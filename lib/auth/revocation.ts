@@ -9,6 +9,10 @@ import type { Sql } from '../db/client';
 export async function createSession(sql: Sql, userId: string, expiresAt: Date): Promise<string> {
   const [row] = await sql<{ id: string }[]>`
     insert into auth_sessions (user_id, expires_at) values (${userId}, ${expiresAt}) returning id`;
+  // Rows of sessions that ended over a day ago serve no purpose; keep the user's list short.
+  await sql`
+    delete from auth_sessions
+    where user_id = ${userId} and (expires_at < now() - interval '1 day' or revoked_at < now() - interval '1 day')`;
   return row!.id;
 }
 
@@ -22,8 +26,6 @@ export async function revokeAllSessions(sql: Sql, userId: string): Promise<numbe
   const rows = await sql`
     update auth_sessions set revoked_at = now() where user_id = ${userId} and revoked_at is null returning id`;
   await sql`update profiles set sessions_valid_after = now() where id = ${userId}`;
-  // Expired rows are of no use any more.
-  await sql`delete from auth_sessions where user_id = ${userId} and expires_at < now() - interval '1 day'`;
   return rows.length;
 }
 

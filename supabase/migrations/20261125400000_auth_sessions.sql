@@ -9,7 +9,7 @@ create table if not exists auth_sessions (
   expires_at timestamptz not null,
   revoked_at timestamptz
 );
-create index if not exists auth_sessions_user_active_idx on auth_sessions (user_id) where revoked_at is null;
+create index if not exists auth_sessions_user_idx on auth_sessions (user_id);
 alter table auth_sessions enable row level security;
 
 alter table profiles add column if not exists sessions_valid_after timestamptz;
