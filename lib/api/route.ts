@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientIp } from '../http/client-ip';
+import { clientBucket, clientIp } from '../http/client-ip';
 import {
   API_KEY_REJECTIONS,
   ApiKeyUsageRecorder,
@@ -91,7 +91,7 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
 
       const limit = apiKey
         ? await checkRateLimit(`key:${apiKey.id}`, apiKey.rateLimitPerMinute)
-        : await checkRateLimit(`ip:${clientIp(request.headers)}`, await anonymousLimit());
+        : await checkRateLimit(`ip:${clientBucket(request.headers)}`, await anonymousLimit());
       if (limit) Object.assign(headers, rateLimitHeaders(limit));
       if (limit && !limit.success) {
         return finish(

@@ -160,3 +160,15 @@ export function requestIsHttps(request: Request, env: Env = process.env): boolea
   if (trust.platform && forwardedProto) return forwardedProto === 'https';
   return new URL(request.url).protocol === 'https:';
 }
+
+/**
+ * The rate-limit bucket of a client: its IPv4 address, or its IPv6 /64 (one subscriber's
+ * usual allocation, so rotating addresses inside it gains nothing), or 'unknown'.
+ */
+export function clientBucket(headers: Headers, env: Env = process.env): string {
+  const ip = clientIp(headers, env);
+  if (!ip.includes(':')) return ip;
+  const parsed = ipaddr.IPv6.parse(ip);
+  const parts = parsed.parts.slice(0, 4).concat([0, 0, 0, 0]);
+  return `${new ipaddr.IPv6(parts).toRFC5952String()}/64`;
+}

@@ -1,4 +1,4 @@
-import { clientIp } from '../http/client-ip';
+import { clientBucket } from '../http/client-ip';
 import { tooManyRequests } from '../http/http-error';
 import { getRateLimiter } from './index';
 
@@ -14,7 +14,7 @@ export const ADDRESS_SHARE = 3;
  */
 export async function limitUserAction(action: string, userId: string, perMinute: number, request?: Request): Promise<void> {
   const checks: [string, number][] = [[`user:${action}:${userId}`, perMinute]];
-  if (request) checks.push([`addr:${action}:${clientIp(request.headers)}`, perMinute * ADDRESS_SHARE]);
+  if (request) checks.push([`addr:${action}:${clientBucket(request.headers)}`, perMinute * ADDRESS_SHARE]);
   for (const [identifier, limit] of checks) {
     let result;
     try {

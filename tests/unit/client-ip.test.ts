@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clientIp, parseTrustedProxies, PEER_HEADER, peerHeaderValue, requestIsHttps } from '../../lib/http/client-ip';
+import { clientBucket, clientIp, parseTrustedProxies, PEER_HEADER, peerHeaderValue, requestIsHttps } from '../../lib/http/client-ip';
 
 const KEY = 'test-peer-key-0123456789';
 const env = (extra: Record<string, string> = {}) => ({ PEERSCOPE_PEER_KEY: KEY, ...extra });
@@ -47,5 +47,11 @@ describe('client address', () => {
     assert.equal(requestIsHttps(req(fromSocket('198.51.100.7', {}, 'https')), env()), true);
     assert.equal(requestIsHttps(req(fromSocket('127.0.0.1', { 'x-forwarded-proto': 'https' })), env({ TRUSTED_PROXIES: 'loopback' })), true);
     assert.equal(requestIsHttps(req(new Headers({ 'x-forwarded-proto': 'https' })), { TRUSTED_PROXIES: 'vercel' }), true);
+  });
+
+  it('buckets IPv6 clients by /64 for limits', () => {
+    assert.equal(clientBucket(fromSocket('2001:db8:1:2:aaaa::1'), env()), '2001:db8:1:2::/64');
+    assert.equal(clientBucket(fromSocket('2001:db8:1:2:bbbb::9'), env()), '2001:db8:1:2::/64');
+    assert.equal(clientBucket(fromSocket('198.51.100.7'), env()), '198.51.100.7');
   });
 });

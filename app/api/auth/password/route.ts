@@ -1,7 +1,7 @@
 import { authConfig } from '@/lib/auth/config';
 import { changePassword, passwordChangeSchema, sessionResponse } from '@/lib/auth/local';
 import { requireUser } from '@/lib/auth/session';
-import { clientIp } from '@/lib/http/client-ip';
+import { clientBucket } from '@/lib/http/client-ip';
 import { getSql } from '@/lib/db/client';
 import { readJson, route } from '@/lib/http/http-error';
 
@@ -16,5 +16,5 @@ export const POST = route(async (request) => {
   const sql = getSql();
   const user = await requireUser(request, { sql, config });
   const input = await readJson(request, passwordChangeSchema);
-  return sessionResponse(config, await changePassword(sql, config, user, input, clientIp(request.headers)), 200, request);
+  return sessionResponse(config, await changePassword(sql, config, user, input, clientBucket(request.headers)), 200, request);
 });
