@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import { API_CSP, SECURITY_HEADERS } from './lib/http/security-headers';
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
@@ -10,6 +11,13 @@ const nextConfig: NextConfig = {
   // The health route reports pending migrations, so serverless bundles need the SQL files.
   outputFileTracingIncludes: {
     '/api/health': ['./supabase/migrations/*.sql'],
+  },
+  // Every response; pages also get a nonce CSP from proxy.ts, API responses this strict one.
+  async headers() {
+    return [
+      { source: '/:path*', headers: SECURITY_HEADERS },
+      { source: '/api/:path*', headers: [{ key: 'Content-Security-Policy', value: API_CSP }] },
+    ];
   },
 };
 

@@ -111,7 +111,8 @@ async function main(): Promise<void> {
   supervisor.start({
     name: 'web',
     command: process.execPath,
-    args: [nextBin, devMode ? 'dev' : 'start', '--port', port, '--hostname', host],
+    // Our server wraps Next so the app sees the real socket address (see scripts/web-server.ts).
+    args: [tsxCli, path.join(root, 'scripts', 'web-server.ts'), ...(devMode ? ['--dev'] : []), '--port', port, '--hostname', host],
     env: childEnv,
     restartOnExit: false,
   });

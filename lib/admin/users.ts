@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Sql } from '../db/client';
 import { badRequest, notFound } from '../http/http-error';
+import { revokeAllSessions } from '../auth/revocation';
 import { audit } from './audit';
 
 export const listUsersQuerySchema = z
@@ -55,6 +56,7 @@ export async function updateUser(sql: Sql, adminId: string, input: z.infer<typeo
         update profiles set banned_at = ${input.banned ? (before.banned_at ?? new Date()) : null},
           ban_reason = ${input.banned ? input.reason! : null}, updated_at = now()
         where id = ${input.user_id}`;
+      if (input.banned) await revokeAllSessions(t, input.user_id); // a ban ends every session at once
       await audit(t, adminId, input.banned ? 'user.ban' : 'user.unban', { type: 'profile', id: input.user_id }, { reason: input.reason ?? null });
     }
     if (input.role !== undefined && input.role !== before.role) {

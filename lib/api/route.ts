@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientIp } from '../http/client-ip';
+import { clientBucket, clientIp } from '../http/client-ip';
 import {
   API_KEY_REJECTIONS,
   ApiKeyUsageRecorder,
@@ -10,6 +10,7 @@ import {
   type VerifiedApiKey,
 } from '../auth/api-keys';
 import { getSql, type Sql } from '../db/client';
+import { describeNul } from '../http/nul';
 import { describeZodError, jsonError } from '../http/responses';
 import { getRateLimiter, type RateLimitResult } from '../ratelimit';
 import { errorResponse } from './errors';
@@ -90,7 +91,7 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
 
       const limit = apiKey
         ? await checkRateLimit(`key:${apiKey.id}`, apiKey.rateLimitPerMinute)
-        : await checkRateLimit(`ip:${clientIp(request.headers)}`, await anonymousLimit());
+        : await checkRateLimit(`ip:${clientBucket(request.headers)}`, await anonymousLimit());
       if (limit) Object.assign(headers, rateLimitHeaders(limit));
       if (limit && !limit.success) {
         return finish(
@@ -107,9 +108,15 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
 
       const paramsSchema = definition.params ?? z.object({});
       // Next.js passes a context whose params resolve to undefined on routes without dynamic segments.
-      const params = paramsSchema.safeParse((context ? await context.params : undefined) ?? {});
+      const rawParams = (context ? await context.params : undefined) ?? {};
+      const rawQuery = Object.fromEntries(url.searchParams);
+      const nulInParams = describeNul(rawParams);
+      if (nulInParams) return finish(jsonError(400, 'Invalid path parameters', `Validation failed: ${nulInParams}`));
+      const nulInQuery = describeNul(rawQuery);
+      if (nulInQuery) return finish(jsonError(400, 'Invalid query parameters', `Validation failed: ${nulInQuery}`));
+      const params = paramsSchema.safeParse(rawParams);
       if (!params.success) return finish(jsonError(400, 'Invalid path parameters', describeZodError(params.error)));
-      const query = definition.query.safeParse(Object.fromEntries(url.searchParams));
+      const query = definition.query.safeParse(rawQuery);
       if (!query.success) return finish(jsonError(400, 'Invalid query parameters', describeZodError(query.error)));
 
       const result = await definition.handle({

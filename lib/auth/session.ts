@@ -1,9 +1,10 @@
 import { combineChunks, stringFromBase64URL } from '@supabase/ssr';
 import { getSql, type Sql } from '../db/client';
+import { assertSameSiteMutation } from '../http/csrf';
 import { HttpError } from '../http/http-error';
 import { authConfig, SESSION_COOKIE, type AuthConfig } from './config';
 import { ensureProfile, ProfileConflictError, type Profile } from './profiles';
-import { InvalidTokenError, verifyAccessToken } from './tokens';
+import { InvalidTokenError, verifyAccessToken, type TokenIdentity } from './tokens';
 
 export function parseCookies(header: string | null): Map<string, string> {
   const cookies = new Map<string, string>();
@@ -46,14 +47,19 @@ async function supabaseCookieToken(cookies: Map<string, string>, cookieName: str
 
 /** Authorization: Bearer wins; then the local session cookie or the Supabase session cookie. */
 export async function accessTokenFrom(request: Request, config: AuthConfig): Promise<string | undefined> {
+  return (await presentedToken(request, config))?.token;
+}
+
+/** The access token and how it came: a cookie (CSRF-prone) or an Authorization header. */
+export async function presentedToken(request: Request, config: AuthConfig): Promise<{ token: string; via: 'bearer' | 'cookie' } | undefined> {
   const authorization = request.headers.get('authorization');
   if (authorization) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    return match?.[1];
+    return match?.[1] ? { token: match[1], via: 'bearer' } : undefined;
   }
   const cookies = parseCookies(request.headers.get('cookie'));
-  if (config.supabase) return supabaseCookieToken(cookies, config.supabase.cookieName);
-  return cookies.get(SESSION_COOKIE) || undefined;
+  const token = config.supabase ? await supabaseCookieToken(cookies, config.supabase.cookieName) : cookies.get(SESSION_COOKIE) || undefined;
+  return token ? { token, via: 'cookie' } : undefined;
 }
 
 export interface RequireUserOptions {
@@ -66,13 +72,28 @@ export interface RequireUserOptions {
  * Supabase users get a profiles row on first sight; ADMIN_EMAILS promotes to admin.
  */
 export async function requireUser(request: Request, options: RequireUserOptions = {}): Promise<Profile> {
+  return (await authenticate(request, options)).profile;
+}
+
+export interface Authenticated {
+  profile: Profile;
+  identity: TokenIdentity;
+  via: 'bearer' | 'cookie';
+}
+
+/**
+ * requireUser with the verified token's identity (its session id) and how it was sent.
+ * A state-changing request authenticated by cookie must come from this site (403/415).
+ */
+export async function authenticate(request: Request, options: RequireUserOptions = {}): Promise<Authenticated> {
   const config = options.config ?? authConfig();
   const sql = options.sql ?? getSql();
-  const token = await accessTokenFrom(request, config);
-  if (!token) throw new HttpError(401, 'Unauthorized', 'Sign in first: no session cookie or Authorization: Bearer token was sent.');
+  const presented = await presentedToken(request, config);
+  if (!presented) throw new HttpError(401, 'Unauthorized', 'Sign in first: no session cookie or Authorization: Bearer token was sent.');
+  if (presented.via === 'cookie') assertSameSiteMutation(request);
   let identity;
   try {
-    identity = await verifyAccessToken(sql, config, token);
+    identity = await verifyAccessToken(sql, config, presented.token);
   } catch (error) {
     if (error instanceof InvalidTokenError) throw new HttpError(401, 'Unauthorized', error.message);
     throw new HttpError(503, 'Service unavailable', 'The session could not be verified right now.');
@@ -87,7 +108,7 @@ export async function requireUser(request: Request, options: RequireUserOptions 
   if (profile.banned_at) {
     throw new HttpError(403, 'Forbidden', `This account is banned${profile.ban_reason ? `: ${profile.ban_reason}` : '.'}`);
   }
-  return profile;
+  return { profile, identity, via: presented.via };
 }
 
 /** requireUser, then 403 unless the profile is an admin. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Sql } from '../db/client';
 import type { AuthConfig } from './config';
+import { createSession, issuedBeforeRevocation, localSessionIsActive } from './revocation';
 
 export const LOCAL_ISSUER = 'peerscope';
 export const LOCAL_AUDIENCE = 'peerscope';
@@ -12,6 +13,8 @@ export interface TokenIdentity {
   source: 'local' | 'supabase';
   userId: string;
   email: string;
+  /** The local session row (auth_sessions.id); absent for Supabase tokens. */
+  sessionId?: string;
 }
 
 export class InvalidTokenError extends Error {
@@ -48,10 +51,11 @@ export async function signLocalToken(
   sql: Sql,
   config: AuthConfig,
   profile: { id: string; email: string; role: string },
-): Promise<{ token: string; expiresAt: Date }> {
+): Promise<{ token: string; expiresAt: Date; sessionId: string }> {
   const key = await localSigningKey(sql, config);
   const expiresAt = new Date(Date.now() + config.sessionTtlSeconds * 1000);
-  const token = await new SignJWT({ email: profile.email, role: profile.role })
+  const sessionId = await createSession(sql, profile.id, expiresAt);
+  const token = await new SignJWT({ email: profile.email, role: profile.role, sid: sessionId })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(profile.id)
     .setIssuer(LOCAL_ISSUER)
@@ -59,7 +63,7 @@ export async function signLocalToken(
     .setIssuedAt()
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
     .sign(key);
-  return { token, expiresAt };
+  return { token, expiresAt, sessionId };
 }
 
 const jwksCache = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
@@ -90,11 +94,13 @@ function identityFrom(payload: JWTPayload, source: TokenIdentity['source']): Tok
 export async function verifyAccessToken(sql: Sql, config: AuthConfig, token: string): Promise<TokenIdentity> {
   try {
     if (config.supabase) {
-      const options = { issuer: config.supabase.issuer, audience: 'authenticated', clockTolerance: 30 };
+      const options = { issuer: config.supabase.issuer, audience: 'authenticated', clockTolerance: 30, requiredClaims: ['exp'] };
       const { payload } = config.supabase.jwtSecret
         ? await jwtVerify(token, new TextEncoder().encode(config.supabase.jwtSecret), { ...options, algorithms: ['HS256'] })
         : await jwtVerify(token, remoteJwks(config.supabase.jwksUrl), { ...options, algorithms: ['RS256', 'ES256', 'EdDSA'] });
-      return identityFrom(payload, 'supabase');
+      const identity = identityFrom(payload, 'supabase');
+      if (await issuedBeforeRevocation(sql, identity.userId, payload.iat ?? 0)) throw new InvalidTokenError('The session has been signed out.');
+      return identity;
     }
     if (!config.localEnabled) throw new InvalidTokenError('Sign-in is not configured.');
     const { payload } = await jwtVerify(token, await localSigningKey(sql, config), {
@@ -102,8 +108,14 @@ export async function verifyAccessToken(sql: Sql, config: AuthConfig, token: str
       audience: LOCAL_AUDIENCE,
       algorithms: ['HS256'],
       clockTolerance: 30,
+      requiredClaims: ['exp', 'sid'],
     });
-    return identityFrom(payload, 'local');
+    const identity = identityFrom(payload, 'local');
+    const sessionId = typeof payload.sid === 'string' && UUID.test(payload.sid) ? payload.sid : undefined;
+    if (!sessionId || !(await localSessionIsActive(sql, sessionId, identity.userId))) {
+      throw new InvalidTokenError('The session has been signed out or has expired.');
+    }
+    return { ...identity, sessionId };
   } catch (error) {
     if (error instanceof InvalidTokenError) throw error;
     if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError('The session has expired.');

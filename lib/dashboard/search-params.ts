@@ -1,3 +1,4 @@
+import { describeNul } from '../http/nul';
 import type { z } from 'zod';
 
 /** What Next.js hands a page as searchParams. */
@@ -15,6 +16,8 @@ export function parseSearchParams<S extends z.ZodType>(schema: S, raw: RawSearch
     const first = Array.isArray(value) ? value[0] : value;
     if (first !== undefined && first.trim() !== '') flat[key] = first;
   }
+  const nul = describeNul(flat);
+  if (nul) return { ok: false, issues: [nul] };
   const result = schema.safeParse(flat);
   if (result.success) return { ok: true, data: result.data };
   return {

@@ -1,5 +1,6 @@
 import { ZodError, type ZodType } from 'zod';
 import { isDatabaseUnavailable } from '../db/client';
+import { describeNul } from './nul';
 import { describeZodError, jsonError } from './responses';
 
 /** An error that becomes a JSON error response {"error","details"} with its status. */
@@ -58,6 +59,8 @@ export async function readJson<T>(request: Request, schema: ZodType<T>, maxBytes
   } catch {
     throw badRequest('The body must be valid JSON.');
   }
+  const nul = describeNul(value);
+  if (nul) throw new HttpError(400, 'Invalid request', `Validation failed: ${nul}`);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new HttpError(400, 'Invalid request', describeZodError(parsed.error));
   return parsed.data;
@@ -66,6 +69,8 @@ export async function readJson<T>(request: Request, schema: ZodType<T>, maxBytes
 /** Validates URL search parameters against a schema (all values arrive as strings). */
 export function readQuery<T>(request: Request, schema: ZodType<T>): T {
   const params = Object.fromEntries(new URL(request.url).searchParams);
+  const nul = describeNul(params);
+  if (nul) throw new HttpError(400, 'Invalid request', `Validation failed: ${nul}`);
   const parsed = schema.safeParse(params);
   if (!parsed.success) throw new HttpError(400, 'Invalid request', describeZodError(parsed.error));
   return parsed.data;
@@ -73,6 +78,7 @@ export function readQuery<T>(request: Request, schema: ZodType<T>): T {
 
 /** Parses a route id parameter with a schema; a malformed id is a 404 (nothing can have it). */
 export function parseId<T>(value: string, schema: ZodType<T>, what: string): T {
+  if (typeof value === 'string' && value.includes('\u0000')) throw notFound(what);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw notFound(what);
   return parsed.data;

@@ -24,14 +24,28 @@ export function parseIp(input: string): ParsedAddress | undefined {
     const v4 = v6.toIPv4Address();
     return { ip: v4.toString(), family: 'ipv4', range: v4.range() };
   }
-  return { ip: v6.toRFC5952String(), family: 'ipv6', range: v6.range() };
+  return { ip: v6.toRFC5952String(), family: 'ipv6', range: ipv6Range(v6) };
+}
+
+/**
+ * Ranges ipaddr.js calls plain unicast that are not publicly routable. ::/96 is the
+ * deprecated IPv4-compatible form (RFC 4291): ::7f00:1 embeds 127.0.0.1, and some
+ * stacks still route it to the embedded IPv4 address.
+ */
+const EXTRA_IPV6_RANGES: [ipaddr.IPv6, number, string][] = [[ipaddr.IPv6.parse('::'), 96, 'ipv4Compatible']];
+
+function ipv6Range(address: ipaddr.IPv6): string {
+  const range = address.range();
+  if (range !== 'unicast') return range;
+  return EXTRA_IPV6_RANGES.find(([network, bits]) => address.match(network, bits))?.[2] ?? range;
 }
 
 /**
  * Whether an address is publicly routable unicast. Refused: unspecified, broadcast,
  * private (RFC 1918), unique-local, loopback (unless allowed), link-local, CGNAT
  * (100.64/10), multicast, reserved and documentation/benchmarking ranges, and IPv6
- * transition prefixes (6to4, Teredo, NAT64) that can embed private IPv4 addresses.
+ * transition prefixes (6to4, Teredo, NAT64, IPv4-compatible ::/96, IPv4-translated) that can
+ * embed private IPv4 addresses, and every other special-purpose range ipaddr.js knows.
  */
 export function isPublicAddress(address: ParsedAddress, policy: AddressPolicy = {}): boolean {
   if (address.range === 'unicast') return true;
@@ -50,6 +64,7 @@ export function describeRange(range: string): string {
     unspecified: 'the unspecified address',
     broadcast: 'the broadcast address',
     reserved: 'a reserved or documentation address',
+    ipv4Compatible: 'an IPv4-compatible IPv6 address (::/96)',
   };
   return names[range] ?? `a non-public address (${range})`;
 }

@@ -32,6 +32,11 @@ export class ProtocolError extends Error {
   ) {
     super(detail ? `${DESCRIPTIONS[code]}: ${detail}` : DESCRIPTIONS[code]);
   }
+
+  /** The failure class alone ("bad magic"), without peer-supplied bytes: what users may see. */
+  get summary(): string {
+    return DESCRIPTIONS[this.code];
+  }
 }
 
 export function isProtocolError(error: unknown): error is ProtocolError {

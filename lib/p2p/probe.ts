@@ -228,7 +228,8 @@ export async function probePeer(address: PeerAddress, options: ProbeOptions): Pr
           if (settled) return;
         }
       } catch (error) {
-        finish(error instanceof ProtocolError ? `protocol: ${error.message}` : `internal: ${String(error)}`);
+        // The class only: details carry the peer's bytes, which end up in front of users.
+        finish(error instanceof ProtocolError ? `protocol: ${error.summary}` : `internal: ${(error as Error)?.name ?? 'error'}`);
       }
     };
     const onAbort = () => finish(handshakeDone ? undefined : 'aborted');

@@ -17,6 +17,18 @@ export interface RateLimiter {
   readonly backend: 'memory' | 'redis' | 'upstash';
   limit(identifier: string, limitPerWindow: number): Promise<RateLimitResult>;
   close?(): Promise<void>;
+  /** Which store answers now (a shared store may have fallen back to memory). */
+  status?(): RateLimiterStatus;
+}
+
+export interface RateLimiterStatus {
+  /** The configured store. */
+  backend: 'memory' | 'redis' | 'upstash';
+  /** The store answering now: `memory` while a shared store is down. */
+  active: 'memory' | 'redis' | 'upstash';
+  fallback: boolean;
+  since?: string;
+  error?: string | null;
 }
 
 export const RATE_LIMIT_WINDOW_MS = 60_000;

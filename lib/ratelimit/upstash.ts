@@ -1,6 +1,7 @@
 import { Ratelimit } from '@upstash/ratelimit';
 import type { Redis as UpstashRedis } from '@upstash/redis';
 import type { UpstashLikeRedis } from './redis-adapter';
+import { RateLimiterTimeoutError } from './fallback';
 import { RATE_LIMIT_WINDOW_MS, type RateLimiter, type RateLimitResult } from './types';
 
 export interface UpstashRateLimiterOptions {
@@ -9,7 +10,7 @@ export interface UpstashRateLimiterOptions {
   /** Key prefix in Redis; distinct per deployment (and per test run). */
   prefix: string;
   windowMs?: number;
-  /** Give up on Redis after this long and let the request through. */
+  /** Give up on Redis after this long (RateLimiterTimeoutError; FallbackRateLimiter answers instead). */
   timeoutMs?: number;
   close?: () => Promise<void>;
 }
@@ -35,7 +36,7 @@ export class UpstashRateLimiter implements RateLimiter {
         redis: this.options.redis as UpstashRedis,
         limiter: Ratelimit.slidingWindow(limitPerWindow, `${windowMs} ms`),
         prefix: `${this.options.prefix}:${limitPerWindow}`,
-        timeout: this.options.timeoutMs ?? 1000,
+        timeout: this.options.timeoutMs ?? 50,
         analytics: false,
         enableProtection: false,
       });
@@ -46,11 +47,8 @@ export class UpstashRateLimiter implements RateLimiter {
 
   async limit(identifier: string, limitPerWindow: number): Promise<RateLimitResult> {
     const result = await this.limiterFor(limitPerWindow).limit(identifier);
-    if (result.reason === 'timeout') {
-      // Redis did not answer in time: the library lets the request through; report our limit.
-      const windowMs = this.options.windowMs ?? RATE_LIMIT_WINDOW_MS;
-      return { success: true, limit: limitPerWindow, remaining: limitPerWindow, reset: (Math.floor(Date.now() / windowMs) + 1) * windowMs };
-    }
+    // The library lets a timed-out request through; we would rather count it in memory.
+    if (result.reason === 'timeout') throw new RateLimiterTimeoutError('Redis did not answer in time');
     return { success: result.success, limit: result.limit, remaining: result.remaining, reset: result.reset };
   }
 

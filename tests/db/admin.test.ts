@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { authConfig } from '../../lib/auth/config';
+import { signLocalToken } from '../../lib/auth/tokens';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { PeerAddress } from '../../lib/crawler/types';
 import { closeSql } from '../../lib/db/client';
@@ -58,7 +60,9 @@ describe('admin endpoints', () => {
     const banned = await patch({ user_id: user.id, banned: true, reason: 'abuse' });
     assert.equal(banned.status, 200);
     assert.ok((await banned.json()).user.banned_at);
-    assert.equal((await keysRoute(authed('/api/keys', user.token), {})).status, 403);
+    assert.equal((await keysRoute(authed('/api/keys', user.token), {})).status, 401, 'the ban ended the session');
+    const { token: fresh } = await signLocalToken(database.sql, authConfig({}), { id: user.id, email: 'someone@example.com', role: 'user' });
+    assert.equal((await keysRoute(authed('/api/keys', fresh), {})).status, 403, 'a banned user gets 403');
 
     const list = await (await usersRoute(authed('/api/admin/users?banned=true', admin.token), {})).json();
     assert.deepEqual(list.users.map((u: { email: string }) => u.email), ['someone@example.com']);
@@ -68,7 +72,8 @@ describe('admin endpoints', () => {
     assert.equal((await usersRoute(authed('/api/admin/users?limit=0', admin.token), {})).status, 400);
 
     assert.equal((await patch({ user_id: user.id, banned: false })).status, 200);
-    assert.equal((await keysRoute(authed('/api/keys', user.token), {})).status, 200);
+    assert.equal((await keysRoute(authed('/api/keys', user.token), {})).status, 401, 'unbanning does not revive ended sessions');
+    assert.equal((await keysRoute(authed('/api/keys', fresh), {})).status, 200);
     const actions = await database.sql`select action from admin_audit_log where target_id = ${user.id} order by id`;
     assert.deepEqual(actions.map((row) => row.action), ['user.ban', 'user.unban']);
   });

@@ -246,10 +246,12 @@ describe('alerts', () => {
     const call = (auth?: string) => processRoute(new Request('http://127.0.0.1/api/alerts/process', { method: 'POST', headers: auth ? { authorization: auth } : {} }), {});
     assert.equal((await call('Bearer x')).status, 503);
     process.env.ALERTS_PROCESS_KEY = 'process-key-123';
+    assert.equal((await call('Bearer process-key-123')).status, 503, 'a key under 16 characters is refused');
+    process.env.ALERTS_PROCESS_KEY = 'process-key-1234567';
     assert.equal((await call()).status, 401);
     assert.equal((await call('Bearer wrong')).status, 401);
     // Only disabled or locally-deliverable subscriptions remain; email delivery is unconfigured here, which is fine.
-    const ok = await call('Bearer process-key-123');
+    const ok = await call('Bearer process-key-1234567');
     assert.equal(ok.status, 200);
     assert.equal(typeof (await ok.json()).summary.subscriptions, 'number');
   });

@@ -5,7 +5,7 @@ import { GET as getNodes } from '../../app/api/nodes.json/route';
 import { GET as getStats } from '../../app/api/stats.json/route';
 import { hashApiKey, verifyApiKey } from '../../lib/auth/api-keys';
 import { getApiKeyUsageRecorder } from '../../lib/api/route';
-import { releaseRoutes, request, useDatabaseForRoutes } from '../helpers/api';
+import { fromAddress, releaseRoutes, request, useDatabaseForRoutes } from '../helpers/api';
 import { openMigratedTestDatabase, testBackend, type TestDatabase } from '../helpers/database';
 
 describe(`API keys and rate limits (in-memory limiter) on ${testBackend()}`, () => {
@@ -48,7 +48,7 @@ describe(`API keys and rate limits (in-memory limiter) on ${testBackend()}`, () 
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 0; i < 4; i += 1) {
-      last = await getNodes(request('/api/nodes.json', { 'x-forwarded-for': `${ip}, 10.0.0.1` }));
+      last = await getNodes(request('/api/nodes.json', fromAddress(ip)));
       statuses.push(last.status);
     }
     assert.deepEqual(statuses, [200, 200, 200, 429]);
@@ -61,8 +61,17 @@ describe(`API keys and rate limits (in-memory limiter) on ${testBackend()}`, () 
     assert.ok(retryAfter >= 1 && retryAfter <= 60);
     assert.equal(last!.headers.get('access-control-allow-origin'), '*');
     assert.equal(last!.headers.get('cache-control'), 'no-store');
-    const other = await getNodes(request('/api/nodes.json', { 'x-forwarded-for': '192.0.2.78' }));
+    const other = await getNodes(request('/api/nodes.json', fromAddress('192.0.2.78')));
     assert.equal(other.status, 200, 'another IP has its own budget');
+  });
+
+  it('ignores X-Forwarded-For from clients that are not trusted proxies', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i += 1) {
+      const response = await getStats(request('/api/stats.json', { ...fromAddress('192.0.2.90'), 'x-forwarded-for': `203.0.113.${i + 1}`, 'x-real-ip': `198.51.100.${i + 1}` }));
+      statuses.push(response.status);
+    }
+    assert.equal(statuses.filter((status) => status === 429).length, 97);
   });
 
   it('accepts a valid key in Authorization or X-API-Key with its own limit', async () => {

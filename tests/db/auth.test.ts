@@ -10,6 +10,11 @@ import { POST as signinRoute } from '../../app/api/auth/signin/route';
 import { POST as signoutRoute } from '../../app/api/auth/signout/route';
 import { POST as signupRoute } from '../../app/api/auth/signup/route';
 import { GET as meRoute } from '../../app/api/auth/me/route';
+import { POST as passwordRoute } from '../../app/api/auth/password/route';
+import { POST as adminSessionsRoute } from '../../app/api/admin/users/sessions/route';
+import { PATCH as adminUsersRoute } from '../../app/api/admin/users/route';
+import { POST as createKeyRoute } from '../../app/api/keys/route';
+import { fromAddress } from '../helpers/api';
 import { openMigratedTestDatabase, type TestDatabase } from '../helpers/database';
 import { createTestUser } from '../helpers/accounts';
 
@@ -18,7 +23,7 @@ const ENV_KEYS = ['SUPABASE_URL', 'SUPABASE_JWT_SECRET', 'SUPABASE_JWKS_URL', 'A
 function post(url: string, body: unknown, headers: Record<string, string> = {}): Request {
   return new Request(`http://127.0.0.1:3000${url}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9', ...headers },
+    headers: { 'content-type': 'application/json', ...fromAddress('203.0.113.9'), ...headers },
     body: JSON.stringify(body),
   });
 }
@@ -33,9 +38,7 @@ describe('authentication', () => {
   });
   beforeEach(() => {
     for (const key of ENV_KEYS) delete process.env[key];
-    signInLimiter.perAccount.reset();
-    signInLimiter.perIp.reset();
-    signInLimiter.perEmail.reset();
+    signInLimiter.reset();
   });
   after(async () => {
     for (const key of ENV_KEYS) if (saved[key] === undefined) delete process.env[key]; else process.env[key] = saved[key];
@@ -92,27 +95,122 @@ describe('authentication', () => {
     const bad = await signupRoute(post('/api/auth/signup', { email: 'not-an-email', password: 'short' }), {});
     assert.equal(bad.status, 400);
     assert.match((await bad.json()).details, /email/);
-    const malformed = await signinRoute(new Request('http://127.0.0.1:3000/api/auth/signin', { method: 'POST', body: '{' }), {});
+    const malformed = await signinRoute(new Request('http://127.0.0.1:3000/api/auth/signin', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' }), {});
     assert.equal(malformed.status, 400);
   });
 
-  it('rate-limits sign-in attempts per address and email', async () => {
-    await signupRoute(post('/api/auth/signup', { email: 'bob@example.com', password: 'bob password 123' }, { 'x-forwarded-for': '198.51.100.1' }), {});
-    signInLimiter.perAccount.reset();
+  it('throttles guesses per (account, address) with growing delays, without locking the owner out', async () => {
+    await signupRoute(post('/api/auth/signup', { email: 'bob@example.com', password: 'bob password 123' }, fromAddress('198.51.100.1')), {});
+    const owner = await signinRoute(post('/api/auth/signin', { email: 'bob@example.com', password: 'bob password 123' }, fromAddress('198.51.100.1')), {});
+    assert.equal(owner.status, 200, 'the owner signs in once from a known address');
+    const attempt = (ip: string, password = 'wrong password!', extra: Record<string, string> = {}) =>
+      signinRoute(post('/api/auth/signin', { email: 'bob@example.com', password }, { ...fromAddress(ip), ...extra }), {});
+    const statuses: number[] = [];
     let last: Response | undefined;
-    for (let attempt = 0; attempt < 11; attempt++) {
-      last = await signinRoute(post('/api/auth/signin', { email: 'bob@example.com', password: 'wrong password!' }, { 'x-forwarded-for': '198.51.100.1' }), {});
+    for (let i = 0; i < 7; i++) statuses.push((last = await attempt('192.0.2.50')).status);
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429], 'five free guesses, then a delay');
+    assert.ok(Number(last!.headers.get('retry-after')) >= 1);
+    // An attacker spread over many addresses hits the account ceiling...
+    let refused = 0;
+    for (let i = 0; i < 110; i++) if ((await attempt(`192.0.${Math.floor(i / 4) + 3}.${i + 1}`)).status === 429) refused += 1;
+    assert.ok(refused >= 10, `the per-account ceiling holds (${refused} refused)`);
+    // ...but the owner, from the address they used before, still signs in.
+    assert.equal((await attempt('198.51.100.1', 'bob password 123')).status, 200);
+  });
+
+  it('throttles sign-ins from one socket whatever X-Forwarded-For says', async () => {
+    let throttled = 0;
+    for (let i = 0; i < 60; i++) {
+      const response = await signinRoute(
+        post('/api/auth/signin', { email: `user${i}@example.com`, password: 'wrong password!' }, { ...fromAddress('203.0.113.60'), 'x-forwarded-for': `198.51.100.${i + 1}` }),
+        {},
+      );
+      if (response.status === 429) throttled += 1;
     }
-    assert.equal(last!.status, 429);
-    assert.ok(Number(last!.headers.get('retry-after')) > 0);
-    const other = await signinRoute(post('/api/auth/signin', { email: 'bob@example.com', password: 'bob password 123' }, { 'x-forwarded-for': '198.51.100.2' }), {});
-    assert.equal(other.status, 200);
-    // Rotating the claimed address does not give unlimited guesses at one account.
-    let rotated: Response | undefined;
-    for (let attempt = 0; attempt < 30; attempt++) {
-      rotated = await signinRoute(post('/api/auth/signin', { email: 'bob@example.com', password: 'wrong password!' }, { 'x-forwarded-for': `192.0.2.${attempt}` }), {});
+    assert.equal(throttled, 10, 'at most 50 attempts per address');
+  });
+
+  it('ends sessions at once: sign-out, sign out everywhere, password change, ban; requires exp', async () => {
+    const signup = await signupRoute(post('/api/auth/signup', { email: 'dana@example.com', password: 'dana password 1' }), {});
+    const first = (await signup.json()).token as string;
+    const second = (await (await signinRoute(post('/api/auth/signin', { email: 'dana@example.com', password: 'dana password 1' }), {})).json()).token as string;
+    const me = (token: string) => meRoute(new Request('http://127.0.0.1:3000/api/auth/me', { headers: { authorization: `Bearer ${token}` } }), {});
+    assert.equal((await me(first)).status, 200);
+
+    const out = await signoutRoute(post('/api/auth/signout', {}, { authorization: `Bearer ${first}` }), {});
+    assert.equal((await out.json()).sessions_ended, 1);
+    assert.equal((await me(first)).status, 401, 'a signed-out token stops working');
+    assert.equal((await me(second)).status, 200, 'other sessions stay');
+
+    const changed = await passwordRoute(post('/api/auth/password', { current_password: 'dana password 1', new_password: 'dana password 2' }, { authorization: `Bearer ${second}` }), {});
+    assert.equal(changed.status, 200);
+    const third = (await changed.json()).token as string;
+    assert.equal((await me(second)).status, 401, 'a password change ends the other sessions');
+    assert.equal((await me(third)).status, 200, 'and gives the caller a new one');
+    const wrongCurrent = await passwordRoute(post('/api/auth/password', { current_password: 'nope nope nope', new_password: 'dana password 3' }, { authorization: `Bearer ${third}` }), {});
+    assert.equal(wrongCurrent.status, 403);
+    assert.equal((await signinRoute(post('/api/auth/signin', { email: 'dana@example.com', password: 'dana password 2' }), {})).status, 200);
+
+    const admin = await createTestUser(database.sql, 'root@example.com', 'admin');
+    const userId = (await (await me(third)).json()).user.id as string;
+    const everywhere = await adminSessionsRoute(post('/api/admin/users/sessions', { user_id: userId }, { authorization: `Bearer ${admin.token}` }), {});
+    assert.equal(everywhere.status, 200);
+    assert.ok((await everywhere.json()).sessions_ended >= 2);
+    assert.equal((await me(third)).status, 401, "an admin's sign out everywhere ends it");
+    const [audited] = await database.sql`select action from admin_audit_log where target_id = ${userId} order by created_at desc limit 1`;
+    assert.equal(audited?.action, 'user.sign_out_everywhere');
+
+    const fourth = (await (await signinRoute(post('/api/auth/signin', { email: 'dana@example.com', password: 'dana password 2' }), {})).json()).token as string;
+    const ban = await adminUsersRoute(
+      new Request('http://127.0.0.1:3000/api/admin/users', { method: 'PATCH', headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ user_id: userId, banned: true, reason: 'abuse' }) }),
+      {},
+    );
+    assert.equal(ban.status, 200);
+    await adminUsersRoute(
+      new Request('http://127.0.0.1:3000/api/admin/users', { method: 'PATCH', headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ user_id: userId, banned: false }) }),
+      {},
+    );
+    assert.equal((await me(fourth)).status, 401, 'a ban ended the session; unbanning does not bring it back');
+
+    const { localSigningKey } = await import('../../lib/auth/tokens');
+    const noExp = await new SignJWT({ email: 'dana@example.com', sid: '00000000-0000-4000-8000-000000000001' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(userId)
+      .setIssuer('peerscope')
+      .setAudience('peerscope')
+      .sign(await localSigningKey(database.sql, authConfig()));
+    assert.equal((await me(noExp)).status, 401, 'a token without exp is refused');
+  });
+
+  it('refuses cross-site cookie mutations and non-JSON bodies, not bearer calls', async () => {
+    const signup = await signupRoute(post('/api/auth/signup', { email: 'erin@example.com', password: 'erin password 1' }), {});
+    const { token } = await signup.json();
+    const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const createKey = (headers: Record<string, string>, body = JSON.stringify({ name: 'k' })) =>
+      createKeyRoute(new Request('http://127.0.0.1:3000/api/keys', { method: 'POST', headers: { host: '127.0.0.1:3000', ...headers }, body }), {});
+    const crossSite = await createKey({ cookie, 'content-type': 'text/plain', origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+    assert.equal(crossSite.status, 403);
+    assert.equal((await createKey({ cookie, 'content-type': 'application/json', origin: 'https://evil.example' })).status, 403);
+    assert.equal((await createKey({ cookie, 'content-type': 'text/plain', origin: 'http://127.0.0.1:3000' })).status, 415);
+    assert.equal((await createKey({ cookie, 'content-type': 'application/json', origin: 'http://127.0.0.1:3000', 'sec-fetch-site': 'same-origin' })).status, 201);
+    assert.equal((await createKey({ authorization: `Bearer ${token}`, 'content-type': 'application/json', origin: 'https://evil.example' })).status, 201);
+    const crossSignin = await signinRoute(post('/api/auth/signin', { email: 'erin@example.com', password: 'erin password 1' }, { 'sec-fetch-site': 'cross-site' }), {});
+    assert.equal(crossSignin.status, 403);
+  });
+
+  it('sets Secure on the session cookie only over https (socket or trusted proxy)', async () => {
+    await signupRoute(post('/api/auth/signup', { email: 'finn@example.com', password: 'finn password 1' }), {});
+    const signIn = (headers: Record<string, string>) => signinRoute(post('/api/auth/signin', { email: 'finn@example.com', password: 'finn password 1' }, headers), {});
+    const plain = await signIn({ ...fromAddress('192.0.2.20'), 'x-forwarded-proto': 'https' });
+    assert.doesNotMatch(plain.headers.get('set-cookie') ?? '', /Secure/);
+    assert.equal((await plain.json()).cookie.secure, false);
+    assert.match((await signIn(fromAddress('192.0.2.20', 'https'))).headers.get('set-cookie') ?? '', /; Secure/);
+    process.env.TRUSTED_PROXIES = 'loopback';
+    try {
+      assert.match((await signIn({ ...fromAddress('127.0.0.1'), 'x-forwarded-proto': 'https' })).headers.get('set-cookie') ?? '', /; Secure/);
+    } finally {
+      delete process.env.TRUSTED_PROXIES;
     }
-    assert.equal(rotated!.status, 429);
   });
 
   it('turns local sign-in off when SUPABASE_URL is set or AUTH_LOCAL=false', async () => {

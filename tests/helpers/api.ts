@@ -1,6 +1,15 @@
 import { closeSql } from '../../lib/db/client';
 import { resetRateLimiter } from '../../lib/ratelimit';
 import type { Sql } from '../../lib/db/client';
+import { newPeerKey, PEER_HEADER, PEER_KEY_ENV, peerHeaderValue } from '../../lib/http/client-ip';
+
+// Route handlers called in-process trust the socket stamp our web server would set.
+process.env[PEER_KEY_ENV] ??= newPeerKey();
+
+/** Headers that make a request come from `ip`, as scripts/web-server.ts stamps a connection. */
+export function fromAddress(ip: string, scheme: 'http' | 'https' = 'http'): Record<string, string> {
+  return { [PEER_HEADER]: peerHeaderValue(process.env[PEER_KEY_ENV]!, ip, scheme) };
+}
 
 /** Points the route handlers' process-wide pool at a test database. */
 export async function useDatabaseForRoutes(url: string): Promise<void> {
@@ -22,7 +31,7 @@ export function freshIp(): string {
 }
 
 export function request(path: string, headers: Record<string, string> = {}): Request {
-  return new Request(`http://localhost${path}`, { headers: { 'x-forwarded-for': freshIp(), ...headers } });
+  return new Request(`http://localhost${path}`, { headers: { ...fromAddress(freshIp()), ...headers } });
 }
 
 export function context(params: Record<string, string>) {

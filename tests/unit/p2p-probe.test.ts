@@ -50,10 +50,10 @@ describe('probePeer against simulated peers', () => {
 
   const expectations: [PeerBehaviour, RegExp][] = [
     ['gone', /^ECONNREFUSED$/],
-    ['garbage', /^protocol: bad magic/],
-    ['bad-checksum', /^protocol: bad checksum/],
-    ['bad-magic', /^protocol: bad magic/],
-    ['oversized', /^protocol: oversized payload/],
+    ['garbage', /^protocol: bad magic$/],
+    ['bad-checksum', /^protocol: bad checksum$/],
+    ['bad-magic', /^protocol: bad magic$/],
+    ['oversized', /^protocol: oversized payload$/],
     ['slowloris', /^timeout: handshake$/],
     ['silent', /^timeout: handshake$/],
   ];

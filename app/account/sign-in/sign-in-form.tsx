@@ -32,10 +32,21 @@ export function SignInForm() {
     setInvalid({});
     setBusy(true);
     setError(null);
-    const result = await callApi(`/api/auth/${mode}`, { method: 'POST', body: checked.values });
-    setBusy(false);
+    const result = await callApi<{ cookie?: { secure?: boolean } }>(`/api/auth/${mode}`, { method: 'POST', body: checked.values });
     if (!result.ok) {
+      setBusy(false);
       setError(result.message);
+      return;
+    }
+    // The session lives in a cookie: check the browser kept it before moving on.
+    const me = await callApi('/api/auth/me');
+    setBusy(false);
+    if (!me.ok && me.status === 401) {
+      setError(
+        result.data.cookie?.secure && window.location.protocol !== 'https:'
+          ? 'Signed in, but the browser refused the session cookie: it requires https and this page is http. Open the site over https.'
+          : 'Signed in, but the browser did not keep the session cookie. Allow cookies for this site and try again.',
+      );
       return;
     }
     window.location.assign('/account');

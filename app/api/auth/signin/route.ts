@@ -1,14 +1,16 @@
 import { authConfig } from '@/lib/auth/config';
 import { credentialsSchema, sessionResponse, signIn } from '@/lib/auth/local';
-import { clientIp } from '@/lib/http/client-ip';
+import { clientBucket } from '@/lib/http/client-ip';
+import { assertSameSiteMutation } from '@/lib/http/csrf';
 import { getSql } from '@/lib/db/client';
 import { readJson, route } from '@/lib/http/http-error';
 
 export const dynamic = 'force-dynamic';
 
-/** POST /api/auth/signin {email, password} → {user, token, expires_at} + session cookie. */
+/** POST /api/auth/signin {email, password} → {user, token, expires_at, cookie} + session cookie. */
 export const POST = route(async (request) => {
+  assertSameSiteMutation(request);
   const config = authConfig();
   const input = await readJson(request, credentialsSchema);
-  return sessionResponse(config, await signIn(getSql(), config, input, clientIp(request.headers)));
+  return sessionResponse(config, await signIn(getSql(), config, input, clientBucket(request.headers)), 200, request);
 });

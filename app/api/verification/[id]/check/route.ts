@@ -18,7 +18,7 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
   const user = await requireUser(request, { sql });
   const id = parseId((await params).id, z.uuid(), 'Verification');
   // Each check may fetch a URL or query DNS on the user's behalf.
-  await limitUserAction('verification-check', user.id, VERIFICATION_CHECKS_PER_MINUTE);
+  await limitUserAction('verification-check', user.id, VERIFICATION_CHECKS_PER_MINUTE, request);
   const input = await readJson(request, checkVerificationSchema);
   return Response.json({ verification: await checkVerification(sql, user.id, id, input) });
 });

@@ -1,0 +1,70 @@
+/**
+ * The web app's HTTP server (what `npm start` runs instead of `next start`): Next.js
+ * in-process behind a plain node:http server that stamps each request with the TCP
+ * peer's address and scheme (x-peerscope-peer, keyed by a per-start secret), so the
+ * app can tell the real client from a forged X-Forwarded-For (lib/http/client-ip.ts).
+ *
+ *   tsx scripts/web-server.ts [--dev] --port 3000 --hostname 127.0.0.1
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { parseArgs } from 'node:util';
+import { newPeerKey, PEER_HEADER, PEER_KEY_ENV, peerHeaderValue } from '../lib/http/client-ip';
+
+const { values } = parseArgs({
+  options: {
+    dev: { type: 'boolean', default: false },
+    port: { type: 'string', default: process.env.PORT ?? '3000' },
+    hostname: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
+  },
+});
+
+// Made before Next loads, so route handlers in this process read the same key.
+const key = newPeerKey();
+process.env[PEER_KEY_ENV] = key;
+
+function stamp(request: IncomingMessage): void {
+  delete request.headers[PEER_HEADER];
+  const encrypted = (request.socket as TLSSocket).encrypted === true;
+  request.headers[PEER_HEADER] = peerHeaderValue(key, request.socket.remoteAddress ?? '', encrypted ? 'https' : 'http');
+}
+
+async function main(): Promise<void> {
+  const port = Number(values.port);
+  // As `next start` / `next dev` do, before Next is loaded.
+  (process.env as Record<string, string>).NODE_ENV ??= values.dev ? 'development' : 'production';
+  const { default: next } = await import('next');
+  const app = next({ dev: values.dev, dir: process.cwd(), hostname: values.hostname, port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = createServer((request, response) => {
+    stamp(request);
+    handle(request, response).catch((error: unknown) => {
+      console.error('[web] request failed:', error);
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+      response.end('{"error":"Internal error","details":"Something went wrong on our side."}');
+    });
+  });
+  if (values.dev) {
+    const upgrade = app.getUpgradeHandler();
+    server.on('upgrade', (request, socket, head) => {
+      stamp(request);
+      void upgrade(request, socket, head);
+    });
+  }
+  server.listen(port, values.hostname, () => {
+    console.log(`[web] ready on http://${values.hostname}:${port}`);
+  });
+  const stop = () => {
+    server.close();
+    void app.close().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: Error) => {
+  console.error(`[web] ${error.message}`);
+  process.exit(1);
+});
