@@ -15,10 +15,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { hashPassword } from '../../lib/auth/passwords';
 import { createSqlForUrl } from '../../lib/db/client';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded';
+import { startEmbeddedPostgres } from '../../lib/db/embedded';
 import { migrate } from '../../lib/db/migrate';
 import { seedDemoNetwork } from '../../lib/demo/seed';
 import { launchBrowser } from '../helpers/browser';
+import { openTestDatabase } from '../helpers/database';
 import { freePort, startProcess, stopAllProcesses, waitForHttp, type RunningProcess } from '../helpers/processes';
 
 const require = createRequire(import.meta.url);
@@ -321,7 +322,7 @@ describe('dashboard accessibility in chromium', { timeout: 900_000 }, () => {
 
   it('database outage: pages answer 503 "data temporarily unavailable", a failing page shows the error boundary, account pages keep Sign out', async () => {
     // A second server on the same build whose database sits behind a relay we can cut.
-    const empty: EmbeddedPostgres = await startEmbeddedPostgres({});
+    const empty = await openTestDatabase();
     const target = new URL(empty.url);
     const relay = new Relay(await freePort(), { host: target.hostname, port: Number(target.port) });
     const relayed = new URL(empty.url);
@@ -389,7 +390,7 @@ describe('dashboard accessibility in chromium', { timeout: 900_000 }, () => {
     } finally {
       await server.stop();
       await relay.close();
-      await empty.stop();
+      await empty.close();
     }
   });
 });
