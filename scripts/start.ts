@@ -29,7 +29,8 @@ const demoMode = process.argv.includes('--demo');
 nextEnv.loadEnvConfig(root, devMode);
 
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
-const tsxCli = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+// `node --import tsx` rather than the tsx CLI, which SIGKILLs a child slow to acknowledge SIGTERM.
+const runTs = ['--import', 'tsx'];
 const log = (message: string) => console.log(`[peerscope] ${message}`);
 
 async function main(): Promise<void> {
@@ -112,12 +113,12 @@ async function main(): Promise<void> {
     name: 'web',
     command: process.execPath,
     // Our server wraps Next so the app sees the real socket address (see scripts/web-server.ts).
-    args: [tsxCli, path.join(root, 'scripts', 'web-server.ts'), ...(devMode ? ['--dev'] : []), '--port', port, '--hostname', host],
+    args: [...runTs, path.join(root, 'scripts', 'web-server.ts'), ...(devMode ? ['--dev'] : []), '--port', port, '--hostname', host],
     env: childEnv,
     restartOnExit: false,
   });
   if (process.env.CRAWLER_ENABLED !== 'false') {
-    supervisor.start({ name: 'crawler', command: process.execPath, args: [tsxCli, path.join(root, 'crawler', 'index.ts')], env: childEnv, restartOnExit: true });
+    supervisor.start({ name: 'crawler', command: process.execPath, args: [...runTs, path.join(root, 'crawler', 'index.ts')], env: childEnv, restartOnExit: true });
   }
   log(`web app on http://${host}:${port}`);
 }
@@ -131,7 +132,7 @@ async function startDemoSimulator(supervisor: Supervisor, env: NodeJS.ProcessEnv
   const child = supervisor.start({
     name: 'simulator',
     command: process.execPath,
-    args: [tsxCli, path.join(root, 'crawler', 'simulate.ts'), '--nodes', nodes, '--out', description],
+    args: [...runTs, path.join(root, 'crawler', 'simulate.ts'), '--nodes', nodes, '--out', description],
     env,
     restartOnExit: false,
   });

@@ -8,7 +8,8 @@ import { startSimulatedNetwork, type SimulatedNetwork } from '../../crawler/simu
 import { openMigratedTestDatabase, type TestDatabase } from '../helpers/database';
 import { startProcess, stopAllProcesses } from '../helpers/processes';
 
-const tsxCli = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
+// `node --import tsx`, not the tsx CLI: the CLI SIGKILLs a child that is slow to acknowledge SIGTERM (exit 143) on a loaded machine.
+const RUN_TS = ['--import', 'tsx'];
 
 describe('crawler worker process (npm run crawler)', () => {
   let database: TestDatabase;
@@ -41,7 +42,7 @@ describe('crawler worker process (npm run crawler)', () => {
   });
 
   it('crawls the simulated network once and exits 0 with the nodes stored', { timeout: 120_000 }, async () => {
-    const worker = startProcess(process.execPath, [tsxCli, 'crawler/index.ts'], { ...env, CRAWLER_ONCE: '1' });
+    const worker = startProcess(process.execPath, [...RUN_TS, 'crawler/index.ts'], { ...env, CRAWLER_ONCE: '1' });
     const code = await new Promise<number | null>((resolve) => worker.child.once('exit', resolve));
     assert.equal(code, 0, worker.output());
     assert.match(worker.output(), /crawling simulated Bitcoin network/);
@@ -53,7 +54,7 @@ describe('crawler worker process (npm run crawler)', () => {
   });
 
   it('re-probes the network on every interval and stops cleanly on SIGTERM', { timeout: 120_000 }, async () => {
-    const worker = startProcess(process.execPath, [tsxCli, 'crawler/index.ts'], { ...env, CRAWL_INTERVAL_SECONDS: '5' });
+    const worker = startProcess(process.execPath, [...RUN_TS, 'crawler/index.ts'], { ...env, CRAWL_INTERVAL_SECONDS: '5' });
     const probingPasses = () => worker.output().match(/pass done in [\d.]+s: dialed [1-9]/g)?.length ?? 0;
     const deadline = Date.now() + 90_000;
     while (probingPasses() < 2 && Date.now() < deadline && worker.child.exitCode === null) {
@@ -66,7 +67,7 @@ describe('crawler worker process (npm run crawler)', () => {
   });
 
   it('refuses invalid settings with a message naming the setting', { timeout: 60_000 }, async () => {
-    const worker = startProcess(process.execPath, [tsxCli, 'crawler/index.ts'], { ...env, CRAWL_INTERVAL_SECONDS: 'soon' });
+    const worker = startProcess(process.execPath, [...RUN_TS, 'crawler/index.ts'], { ...env, CRAWL_INTERVAL_SECONDS: 'soon' });
     const code = await new Promise<number | null>((resolve) => worker.child.once('exit', resolve));
     assert.equal(code, 1);
     assert.match(worker.output(), /CRAWL_INTERVAL_SECONDS/);
