@@ -1,7 +1,7 @@
 import type { ResolvedChain } from '@/lib/chains';
 import type { Sql } from '@/lib/db/client';
 import { addressKey, type AddressNetwork, type PeerAddress, type ProbeResult } from '@/lib/crawler/types';
-import { nodesDueForProbe, pruneChecks, recomputeScores, recordProbeResults, retentionCutoff } from '@/lib/crawler/persist';
+import { isDataError, nodesDueForProbe, pruneChecks, recomputeScores, recordProbeResults, retentionCutoff } from '@/lib/crawler/persist';
 import type { GeoLookup } from '@/lib/geo';
 import { crawlNetwork, type CrawlStats, type ProbeFunction, type Resolver } from '@/lib/p2p/crawl';
 import { takeNetworkSnapshot } from '@/lib/snapshots/take';
@@ -41,6 +41,18 @@ export interface CrawlPassSummary {
   prunedChecks: number;
 }
 
+/** What is recorded for a probe result the database refused: the address, the time and why, nothing from the peer. */
+export function refusedResult(result: ProbeResult, error: unknown): ProbeResult {
+  const code = (error as { code?: unknown }).code;
+  return {
+    address: result.address,
+    checkedAt: result.checkedAt,
+    ok: false,
+    error: `record refused by the database${typeof code === 'string' ? ` (${code})` : ''}`,
+    learned: [],
+  };
+}
+
 /**
  * One crawl pass: probe every due node plus the seeds and everything they
  * gossip (streaming, bounded concurrency), write results in batches while the
@@ -69,7 +81,19 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
   const writer = new BatchWriter<ProbeResult>(
     (batch) => recordProbeResults(sql, batch, { now: new Date(), geo: options.geo }),
     options.flushSize ?? 500,
-    (error) => log(`writing probe results failed, will retry: ${(error as Error).message}`),
+    {
+      isDataError,
+      onError: (error) =>
+        log(
+          isDataError(error)
+            ? `the database refused part of a batch, isolating the bad row: ${(error as Error).message}`
+            : `writing probe results failed, will retry: ${(error as Error).message}`,
+        ),
+      quarantine: async (result, error) => {
+        log(`probe result of ${addressKey(result.address)} refused by the database, recorded as an error check: ${(error as Error).message}`);
+        await recordProbeResults(sql, [refusedResult(result, error)], { now: new Date() });
+      },
+    },
   );
   const seeds: PeerAddress[] = [...due.map((node) => node.address), ...chain.crawler.seeds];
   const crawl = await crawlNetwork({

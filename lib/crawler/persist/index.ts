@@ -10,4 +10,5 @@ export {
   type DueOptions,
 } from './due';
 export { pruneChecks, retentionCutoff } from './prune';
+export { isDataError } from './data-error';
 export { recomputeScores, type RecomputeResult } from '../measure/recompute';
