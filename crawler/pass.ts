@@ -4,6 +4,8 @@ import { addressKey, type AddressNetwork, type PeerAddress, type ProbeResult } f
 import { isDataError, nodesDueForProbe, pruneChecks, recomputeScores, recordProbeResults, retentionCutoff } from '@/lib/crawler/persist';
 import type { GeoLookup } from '@/lib/geo';
 import { crawlNetwork, type CrawlStats, type ProbeFunction, type Resolver } from '@/lib/p2p/crawl';
+import type { GetaddrCache } from '@/lib/p2p/getaddr-cache';
+import { addressAdmission } from '@/lib/p2p/gossip-policy';
 import { takeNetworkSnapshot } from '@/lib/snapshots/take';
 import { BatchWriter } from './batch-writer';
 
@@ -26,6 +28,13 @@ export interface CrawlPassOptions {
   minRecheckMs?: number;
   signal?: AbortSignal;
   log?: (message: string) => void;
+  /** Which nodes get getaddr this pass; keep one across passes so repeat passes are handshake-only. */
+  getaddrCache?: GetaddrCache;
+}
+
+/** Networks a pass dials: IP always, onion through the SOCKS5 (Tor) proxy, i2p only through an I2P proxy. */
+export function dialNetworksFor(crawler: ResolvedChain['crawler']): AddressNetwork[] {
+  return ['ipv4', 'ipv6', ...(crawler.socks5Proxy ? (['onion'] as const) : []), ...(crawler.i2pProxy ? (['i2p'] as const) : [])];
 }
 
 export interface CrawlPassSummary {
@@ -62,7 +71,14 @@ export function refusedResult(result: ProbeResult, error: unknown): ProbeResult 
 export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPassSummary> {
   const { sql, chain, log = () => {} } = options;
   const startedAt = new Date();
-  const dialNetworks: AddressNetwork[] = chain.crawler.socks5Proxy ? ['ipv4', 'ipv6', 'onion', 'i2p'] : ['ipv4', 'ipv6'];
+  const dialNetworks = dialNetworksFor(chain.crawler);
+  const geo = options.geo;
+  const admit = addressAdmission({
+    allowNonPublicAddresses: chain.crawler.allowNonPublicAddresses,
+    denyCidrs: chain.crawler.denyList.cidrs,
+    denyAsns: chain.crawler.denyList.asns,
+    asnOf: geo ? (host) => geo.lookup(host)?.asn ?? null : undefined,
+  });
 
   const due = await nodesDueForProbe(sql, {
     limit: chain.crawler.maxAddresses,
@@ -105,6 +121,8 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
     concurrency: chain.crawler.concurrency,
     maxAddresses: chain.crawler.maxAddresses,
     dialNetworks,
+    admit,
+    getaddrCache: options.getaddrCache,
     shouldDial: (address) => !notDue.has(addressKey(address)),
     signal: options.signal,
     onResult: (result) => writer.add(result),

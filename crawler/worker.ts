@@ -5,7 +5,9 @@ import type { GeoLookup } from '@/lib/geo';
 import { defaultDialer, type Dialer } from '@/lib/p2p/dialer';
 import { probePeer } from '@/lib/p2p/probe';
 import { parsePeerAddress } from '@/lib/p2p/address';
-import type { Resolver } from '@/lib/p2p/crawl';
+import type { ProbeFunction, Resolver } from '@/lib/p2p/crawl';
+import { GetaddrCache } from '@/lib/p2p/getaddr-cache';
+import { minimumPeerVersion } from '@/lib/chains/presets';
 import { DEFAULT_MIN_RECHECK_MS } from '@/lib/crawler/persist';
 import { dialerFromDescription, readSimulatorDescription, resolverFromDescription } from './simulator/description';
 import { runCrawlPass, type CrawlPassSummary, type PassHook } from './pass';
@@ -28,11 +30,15 @@ export function resolveNetworkAccess(settings: WorkerSettings, env: Record<strin
   const chain = resolveChain(env);
   if (!settings.simulatorPath) {
     const proxy = chain.crawler.socks5Proxy;
+    const i2p = chain.crawler.i2pProxy;
     return {
       chain,
-      dialer: defaultDialer(proxy),
+      dialer: defaultDialer(proxy, i2p),
       dnsSeeds: chain.dnsSeeds,
-      description: `${chain.displayName} via ${chain.dnsSeeds.length} DNS seeds${proxy ? ` (onion/i2p through ${proxy.host}:${proxy.port})` : ''}`,
+      description:
+        `${chain.displayName} via ${chain.dnsSeeds.length} DNS seeds` +
+        (proxy ? ` (onion through ${proxy.host}:${proxy.port})` : '') +
+        (i2p ? ` (i2p through ${i2p.host}:${i2p.port})` : ''),
     };
   }
   const simulator = readSimulatorDescription(settings.simulatorPath);
@@ -79,19 +85,32 @@ function describePass(summary: CrawlPassSummary): string {
   );
 }
 
+/** The crawler's probe: the chain's limits, gossip window, getaddr quiet period and minimum peer version. */
+export function crawlerProbe(chain: ResolvedChain, dialer: Dialer): ProbeFunction {
+  const { crawler } = chain;
+  return (address, signal, request) =>
+    probePeer(address, {
+      chain,
+      dialer,
+      timeouts: crawler.timeouts,
+      maxLearned: crawler.maxLearnedPerPeer,
+      maxPayloadBytes: crawler.maxPayloadBytes,
+      signal,
+      getaddr: request?.getaddr ?? true,
+      addrQuietMs: crawler.addrQuietMs,
+      addrMaxAgeSeconds: crawler.addrMaxAgeSeconds,
+      addrMaxFutureSeconds: crawler.addrMaxFutureSeconds,
+      minPeerVersion: (height) => crawler.minProtocolVersion ?? minimumPeerVersion(chain, height),
+    });
+}
+
 /** Runs passes until the signal aborts (or once, with CRAWLER_ONCE). A failed pass is logged and retried next interval. */
 export async function runWorker(options: WorkerOptions): Promise<void> {
   const { sql, settings, access, signal, log } = options;
   const { chain } = access;
-  const probe = (address: Parameters<typeof probePeer>[0], probeSignal: AbortSignal) =>
-    probePeer(address, {
-      chain,
-      dialer: access.dialer,
-      timeouts: chain.crawler.timeouts,
-      maxLearned: chain.crawler.maxLearnedPerPeer,
-      maxPayloadBytes: chain.crawler.maxPayloadBytes,
-      signal: probeSignal,
-    });
+  const probe = crawlerProbe(chain, access.dialer);
+  const [lowHours, highHours] = chain.crawler.getaddrIntervalHours;
+  const getaddrCache = new GetaddrCache([lowHours * 3_600_000, highHours * 3_600_000], chain.crawler.maxAddresses);
   log(`crawling ${access.description}`);
   while (!signal.aborted) {
     const passStarted = Date.now();
@@ -108,6 +127,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         minRecheckMs: minRecheckFor(settings.intervalMs),
         signal,
         log,
+        getaddrCache,
       });
       log(describePass(summary));
       options.onPass?.(summary);

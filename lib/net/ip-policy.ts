@@ -20,6 +20,10 @@ export function parseIp(input: string): ParsedAddress | undefined {
   }
   if (!ipaddr.IPv6.isValid(raw)) return undefined;
   const v6 = ipaddr.IPv6.parse(raw);
+  // ipaddr.js reads IPv4-compatible "::1.2.3.4" (deprecated, RFC 4291) as IPv4-mapped; it is not.
+  if (raw.includes('.') && v6.parts.slice(0, 6).every((part) => part === 0)) {
+    return { ip: v6.toRFC5952String(), family: 'ipv6', range: 'ipv4Compatible' };
+  }
   if (v6.isIPv4MappedAddress()) {
     const v4 = v6.toIPv4Address();
     return { ip: v4.toString(), family: 'ipv4', range: v4.range() };
@@ -38,6 +42,30 @@ export function isPublicAddress(address: ParsedAddress, policy: AddressPolicy = 
   return address.range === 'loopback' && policy.allowLoopback === true;
 }
 
+/** Ranges a test network may use when its chain config sets allowNonPublicAddresses. */
+const TEST_NETWORK_RANGES = new Set(['loopback', 'private', 'uniqueLocal']);
+
+export interface PeerAddressPolicy {
+  /** Lets loopback and private (RFC 1918, ULA) addresses through; everything else non-public stays refused. */
+  allowNonPublicAddresses?: boolean;
+}
+
+/**
+ * Why a peer address (from gossip or DNS seeds) must not be stored or dialed,
+ * or null when it may: the registration rule (isPublicAddress), with loopback
+ * and private ranges let through for test networks. Documentation,
+ * benchmarking, multicast, reserved, 0.0.0.0/8, link-local, CGNAT and port 0
+ * are refused whatever the policy.
+ */
+export function peerAddressRefusal(host: string, port: number, policy: PeerAddressPolicy = {}): string | null {
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) return 'port 0 or out of range';
+  const parsed = parseIp(host);
+  if (!parsed) return 'not an IP address';
+  if (isPublicAddress(parsed)) return null;
+  if (policy.allowNonPublicAddresses && TEST_NETWORK_RANGES.has(parsed.range)) return null;
+  return describeRange(parsed.range);
+}
+
 /** Why an address is refused, for error details. */
 export function describeRange(range: string): string {
   const names: Record<string, string> = {
@@ -50,6 +78,7 @@ export function describeRange(range: string): string {
     unspecified: 'the unspecified address',
     broadcast: 'the broadcast address',
     reserved: 'a reserved or documentation address',
+    ipv4Compatible: 'an IPv4-compatible IPv6 address',
   };
   return names[range] ?? `a non-public address (${range})`;
 }
