@@ -46,8 +46,19 @@ export function resolveNetworkAccess(settings: WorkerSettings, env: Record<strin
     throw new Error(`The simulator at ${settings.simulatorPath} runs chain "${simulator.chain}" but CHAIN is "${chain.id}".`);
   }
   const seeds = simulator.seeds.map((seed) => parsePeerAddress(seed, chain.defaultPort));
+  // A simulator started with --loopback advertises its 127/8 listeners: a test network, so non-public gossip is allowed.
+  const advertisesLoopback = Object.keys(simulator.routes).some((key) => key.startsWith('127.'));
   return {
-    chain: { ...chain, crawler: { ...chain.crawler, seeds: [...chain.crawler.seeds, ...seeds] } },
+    chain: {
+      ...chain,
+      crawler: {
+        ...chain.crawler,
+        seeds: [...chain.crawler.seeds, ...seeds],
+        allowNonPublicAddresses: chain.crawler.allowNonPublicAddresses || advertisesLoopback,
+        // Simulated peers have no reverse DNS.
+        reverseDns: { ...chain.crawler.reverseDns, enabled: false },
+      },
+    },
     dialer: dialerFromDescription(simulator),
     resolver: resolverFromDescription(simulator),
     dnsSeeds: Object.keys(simulator.dnsSeeds),

@@ -21,7 +21,8 @@ export function parseIp(input: string): ParsedAddress | undefined {
   if (!ipaddr.IPv6.isValid(raw)) return undefined;
   const v6 = ipaddr.IPv6.parse(raw);
   // ipaddr.js reads IPv4-compatible "::1.2.3.4" (deprecated, RFC 4291) as IPv4-mapped; it is not.
-  if (raw.includes('.') && v6.parts.slice(0, 6).every((part) => part === 0)) {
+  const dotted = /^(.*:)\d+\.\d+\.\d+\.\d+$/.exec(raw);
+  if (dotted && ipaddr.IPv6.isValid(`${dotted[1]}0:0`) && ipaddr.IPv6.parse(`${dotted[1]}0:0`).parts.slice(0, 6).every((part) => part === 0)) {
     return { ip: v6.toRFC5952String(), family: 'ipv6', range: 'ipv4Compatible' };
   }
   if (v6.isIPv4MappedAddress()) {

@@ -218,9 +218,12 @@ export async function probePeer(address: PeerAddress, options: ProbeOptions): Pr
         const key = addressKey(entry.address);
         if (!learned.has(key)) learned.set(key, entry.address);
       }
+      addrMessageArrived();
+    };
+
+    /** The answer to getaddr may come in several messages (and after a one-entry self-announcement): collect until a short quiet period passes without a new one. */
+    const addrMessageArrived = () => {
       if (!wantsAddresses || addrSettled) return;
-      // The answer to getaddr may come in several messages (and after a one-entry self-announcement):
-      // collect until a short quiet period passes without a new one.
       if (learned.size >= maxLearned) {
         settleAddresses();
         return;
@@ -236,6 +239,7 @@ export async function probePeer(address: PeerAddress, options: ProbeOptions): Pr
       } catch (error) {
         if (error instanceof ProtocolError && error.code === 'too-many-entries') {
           if (notes.length < 4) notes.push(`protocol: ${frame.command} ignored: ${error.message}`);
+          addrMessageArrived();
           return null;
         }
         throw error;

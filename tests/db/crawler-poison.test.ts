@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { resolveChain } from '../../lib/chains';
 import type { PeerAddress, ProbeResult } from '../../lib/crawler/types';
 import { runCrawlPass } from '../../crawler/pass';
+import { startGossipTestNetwork } from '../../crawler/simulator';
+import { crawlerProbe } from '../../crawler/worker';
 import { openMigratedTestDatabase, testBackend, type TestDatabase } from '../helpers/database';
 
 /**
@@ -52,5 +54,39 @@ describe(`a pass with a poisoned probe result on ${testBackend()}`, () => {
     assert.equal(summary.recorded, 20);
     assert.ok(summary.snapshotId, 'the pass went on to its snapshot');
     assert.ok(logs.some((line) => line.includes('5.9.9.9:8333') && line.includes('error check')), 'the bad row is logged by address');
+  });
+
+  it('a pass over hostile gossip peers records every peer, keeps their damage on the checks and stores no bogon', async () => {
+    const network = await startGossipTestNetwork({ good: 6 });
+    try {
+      const base = resolveChain({});
+      const timeouts = { connectMs: 3000, handshakeMs: 4000, pingMs: 2000, addrWindowMs: 4000, totalMs: 10_000 };
+      const chain = { ...base, crawler: { ...base.crawler, seeds: [network.seed], concurrency: 8, timeouts, addrQuietMs: 300 } };
+      const summary = await runCrawlPass({ sql: database.sql, chain, probe: crawlerProbe(chain, network.dialer), dnsSeeds: [], flushSize: 4 });
+      assert.equal(summary.crawl.dialed, network.peers.length);
+
+      const rows = await database.sql<{ ip: string; status: string; user_agent: string | null; protocol_version: number | null }[]>`
+        select ip, status, user_agent, protocol_version from nodes where ip like '5.9.200.%'`;
+      const byHost = new Map(rows.map((row) => [row.ip, row]));
+      for (const peer of network.peers) {
+        const row = byHost.get(peer.address.host);
+        assert.ok(row, `${peer.behaviour} peer recorded`);
+        assert.equal(row.status, peer.behaviour === 'old-version' ? 'down' : 'up', `${peer.behaviour} status`);
+      }
+      const find = (behaviour: string) => byHost.get(network.peers.find((peer) => peer.behaviour === behaviour)!.address.host)!;
+      assert.equal(find('nul-agent').user_agent, '/EvilCore:1.0/');
+      assert.equal(find('old-version').protocol_version, 60_000, 'recorded with its version');
+      const [bomb] = await database.sql<{ status: string; error: string | null }[]>`
+        select c.status, c.error from node_checks c join nodes n on n.id = c.node_id
+        where n.ip = ${network.peers.find((peer) => peer.behaviour === 'count-bomb')!.address.host}`;
+      assert.equal(bomb?.status, 'up');
+      assert.match(bomb?.error ?? '', /too many entries/, 'the error after the handshake is on the check');
+      const [bogons] = await database.sql<{ n: number }[]>`
+        select count(*)::int as n from nodes
+        where ip like '192.0.2.%' or ip like '10.%' or ip like '127.%' or ip like '169.254.%' or ip like '0.%' or ip like '100.64.%' or ip like '198.18.%'`;
+      assert.equal(bogons!.n, 0, 'no non-public gossip stored');
+    } finally {
+      await network.stop();
+    }
   });
 });
