@@ -1,7 +1,7 @@
 import type { ResolvedChain } from '@/lib/chains';
 import type { Sql } from '@/lib/db/client';
 import { addressKey, type AddressNetwork, type PeerAddress, type ProbeResult } from '@/lib/crawler/types';
-import { isDataError, nodesDueForProbe, pruneChecks, recomputeScores, recordProbeResults, retentionCutoff } from '@/lib/crawler/persist';
+import { isDataError, nodesDueForProbe, pruneChecks, pruneNeverReached, recomputeScores, recordProbeResults, retentionCutoff } from '@/lib/crawler/persist';
 import type { GeoLookup } from '@/lib/geo';
 import { crawlNetwork, type CrawlStats, type ProbeFunction, type Resolver } from '@/lib/p2p/crawl';
 import type { GetaddrCache } from '@/lib/p2p/getaddr-cache';
@@ -48,6 +48,8 @@ export interface CrawlPassSummary {
   onlineNodes: number | null;
   hookErrors: string[];
   prunedChecks: number;
+  /** Never-reached addresses deleted (chain.crawler.pruneNeverReached). */
+  prunedNodes: number;
 }
 
 /** What is recorded for a probe result the database refused: the address, the time and why, nothing from the peer. */
@@ -145,6 +147,7 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
     }
   }
   const prunedChecks = await pruneChecks(sql, { olderThan: retentionCutoff(finishedAt) });
+  const prunedNodes = await pruneNeverReached(sql, { now: finishedAt, ...chain.crawler.pruneNeverReached });
 
   return {
     startedAt,
@@ -157,5 +160,6 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
     onlineNodes: snapshot?.onlineNodes ?? null,
     hookErrors,
     prunedChecks,
+    prunedNodes,
   };
 }
