@@ -1,8 +1,9 @@
 import type { ResolvedChain } from '@/lib/chains';
 import type { Sql } from '@/lib/db/client';
 import { addressKey, type AddressNetwork, type PeerAddress, type ProbeResult } from '@/lib/crawler/types';
-import { isDataError, nodesDueForProbe, pruneChecks, pruneNeverReached, recomputeScores, recordProbeResults, retentionCutoff } from '@/lib/crawler/persist';
+import { isDataError, nodesDueForProbe, pruneChecks, pruneNeverReached, recordHostnames, recomputeScores, recordProbeResults, retentionCutoff } from '@/lib/crawler/persist';
 import type { GeoLookup } from '@/lib/geo';
+import type { ReverseDns } from '@/lib/crawler/reverse-dns';
 import { crawlNetwork, type CrawlStats, type ProbeFunction, type Resolver } from '@/lib/p2p/crawl';
 import type { GetaddrCache } from '@/lib/p2p/getaddr-cache';
 import { addressAdmission } from '@/lib/p2p/gossip-policy';
@@ -28,6 +29,8 @@ export interface CrawlPassOptions {
   minRecheckMs?: number;
   signal?: AbortSignal;
   log?: (message: string) => void;
+  /** Reverse DNS of reachable nodes (fills nodes.hostname); none in the simulator and tests. */
+  reverseDns?: ReverseDns;
   /** Which nodes get getaddr this pass; keep one across passes so repeat passes are handshake-only. */
   getaddrCache?: GetaddrCache;
 }
@@ -50,6 +53,8 @@ export interface CrawlPassSummary {
   prunedChecks: number;
   /** Never-reached addresses deleted (chain.crawler.pruneNeverReached). */
   prunedNodes: number;
+  /** Nodes whose reverse-DNS hostname was set or changed. */
+  hostnames: number;
 }
 
 /** What is recorded for a probe result the database refused: the address, the time and why, nothing from the peer. */
@@ -62,6 +67,18 @@ export function refusedResult(result: ProbeResult, error: unknown): ProbeResult 
     error: `record refused by the database${typeof code === 'string' ? ` (${code})` : ''}`,
     learned: [],
   };
+}
+
+/** How long a pass waits for reverse DNS after its probes: lookups still running land in the cache for the next pass. */
+const REVERSE_DNS_WAIT_MS = 5000;
+
+async function resolveHostnames(sql: Sql, reverseDns: ReverseDns, reachable: readonly PeerAddress[]): Promise<number> {
+  await reverseDns.settled(REVERSE_DNS_WAIT_MS);
+  const entries = reachable.flatMap((address) => {
+    const hostname = reverseDns.cached(address.host);
+    return hostname === undefined ? [] : [{ ip: address.host, port: address.port, hostname }];
+  });
+  return recordHostnames(sql, entries);
 }
 
 /**
@@ -113,6 +130,7 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
       },
     },
   );
+  const reachable: PeerAddress[] = [];
   const seeds: PeerAddress[] = [...due.map((node) => node.address), ...chain.crawler.seeds];
   const crawl = await crawlNetwork({
     chain,
@@ -127,10 +145,17 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
     getaddrCache: options.getaddrCache,
     shouldDial: (address) => !notDue.has(addressKey(address)),
     signal: options.signal,
-    onResult: (result) => writer.add(result),
+    onResult: (result) => {
+      writer.add(result);
+      if (options.reverseDns && result.ok && (result.address.network === 'ipv4' || result.address.network === 'ipv6')) {
+        options.reverseDns.request(result.address.host);
+        reachable.push(result.address);
+      }
+    },
     onSeedError: (seed, error) => log(`DNS seed ${seed}: ${error.message}`),
   });
   await writer.close();
+  const hostnames = options.reverseDns ? await resolveHostnames(sql, options.reverseDns, reachable) : 0;
 
   const finishedAt = new Date();
   const durationMs = finishedAt.getTime() - startedAt.getTime();
@@ -161,5 +186,6 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
     hookErrors,
     prunedChecks,
     prunedNodes,
+    hostnames,
   };
 }

@@ -7,6 +7,7 @@ import { probePeer } from '@/lib/p2p/probe';
 import { parsePeerAddress } from '@/lib/p2p/address';
 import type { ProbeFunction, Resolver } from '@/lib/p2p/crawl';
 import { GetaddrCache } from '@/lib/p2p/getaddr-cache';
+import { ReverseDns, systemReverseLookup, type ReverseLookup } from '@/lib/crawler/reverse-dns';
 import { minimumPeerVersion } from '@/lib/chains/presets';
 import { DEFAULT_MIN_RECHECK_MS } from '@/lib/crawler/persist';
 import { dialerFromDescription, readSimulatorDescription, resolverFromDescription } from './simulator/description';
@@ -75,6 +76,8 @@ export interface WorkerOptions {
   signal: AbortSignal;
   log: (message: string) => void;
   onPass?: (summary: CrawlPassSummary) => void;
+  /** PTR lookups (default node:dns reverse) when the chain's reverseDns is enabled. */
+  reverseLookup?: ReverseLookup;
 }
 
 /**
@@ -121,6 +124,10 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const { chain } = access;
   const probe = crawlerProbe(chain, access.dialer);
   const [lowHours, highHours] = chain.crawler.getaddrIntervalHours;
+  const reverse = chain.crawler.reverseDns;
+  const reverseDns = reverse.enabled
+    ? new ReverseDns({ lookup: options.reverseLookup ?? systemReverseLookup, timeoutMs: reverse.timeoutMs, concurrency: reverse.concurrency, maxEntries: chain.crawler.maxAddresses })
+    : undefined;
   const getaddrCache = new GetaddrCache([lowHours * 3_600_000, highHours * 3_600_000], chain.crawler.maxAddresses);
   log(`crawling ${access.description}`);
   while (!signal.aborted) {
@@ -139,6 +146,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         signal,
         log,
         getaddrCache,
+        reverseDns,
       });
       log(describePass(summary));
       options.onPass?.(summary);

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { resolveChain } from '../../lib/chains';
 import type { PeerAddress, ProbeResult } from '../../lib/crawler/types';
 import { runCrawlPass } from '../../crawler/pass';
+import { ReverseDns } from '../../lib/crawler/reverse-dns';
 import { startGossipTestNetwork } from '../../crawler/simulator';
 import { crawlerProbe } from '../../crawler/worker';
 import { openMigratedTestDatabase, testBackend, type TestDatabase } from '../helpers/database';
@@ -88,5 +89,17 @@ describe(`a pass with a poisoned probe result on ${testBackend()}`, () => {
     } finally {
       await network.stop();
     }
+  });
+
+  it('fills hostname from reverse DNS for reachable nodes (injected resolver)', async () => {
+    const base = resolveChain({});
+    const peers: PeerAddress[] = [{ host: '5.9.77.1', port: 8333, network: 'ipv4' }, { host: '5.9.77.2', port: 8333, network: 'ipv4' }];
+    const chain = { ...base, crawler: { ...base.crawler, seeds: peers } };
+    const reverseDns = new ReverseDns({ timeoutMs: 500, concurrency: 2, lookup: async (ip) => (ip === '5.9.77.1' ? ['node.example.org'] : []) });
+    const probe = async (address: PeerAddress): Promise<ProbeResult> => ({ address, checkedAt: new Date(), ok: true, learned: [] });
+    const summary = await runCrawlPass({ sql: database.sql, chain, probe, dnsSeeds: [], reverseDns });
+    assert.equal(summary.hostnames, 1);
+    const rows = await database.sql<{ ip: string; hostname: string | null }[]>`select ip, hostname from nodes where ip like '5.9.77.%' order by ip`;
+    assert.deepEqual(rows.map((row) => row.hostname), ['node.example.org', null]);
   });
 });

@@ -12,3 +12,4 @@ export {
 export { pruneChecks, pruneNeverReached, retentionCutoff, type NeverReachedRule } from './prune';
 export { isDataError } from './data-error';
 export { recomputeScores, type RecomputeResult } from '../measure/recompute';
+export { recordHostnames } from './hostnames';
