@@ -4,11 +4,12 @@ import { addressKey, type AddressNetwork, type PeerAddress, type ProbeResult } f
 import { isDataError, nodesDueForProbe, pruneChecks, pruneNeverReached, recordHostnames, recomputeScores, recordProbeResults, retentionCutoff } from '@/lib/crawler/persist';
 import type { GeoLookup } from '@/lib/geo';
 import type { ReverseDns } from '@/lib/crawler/reverse-dns';
-import { crawlNetwork, type CrawlStats, type ProbeFunction, type Resolver } from '@/lib/p2p/crawl';
+import { crawlNetwork, type CrawlProgress, type CrawlStats, type ProbeFunction, type Resolver } from '@/lib/p2p/crawl';
 import type { GetaddrCache } from '@/lib/p2p/getaddr-cache';
 import { addressAdmission } from '@/lib/p2p/gossip-policy';
 import { takeNetworkSnapshot } from '@/lib/snapshots/take';
 import { BatchWriter } from './batch-writer';
+import { NO_DNS_SEEDS_MESSAGE } from './progress';
 
 /** Work to run after every pass, such as alert processing. A failing hook is logged, not fatal. */
 export interface PassHook {
@@ -29,6 +30,8 @@ export interface CrawlPassOptions {
   minRecheckMs?: number;
   signal?: AbortSignal;
   log?: (message: string) => void;
+  /** Called every few seconds while the crawl runs (the worker prints it on a terminal). */
+  onProgress?: (progress: CrawlProgress) => void;
   /** Reverse DNS of reachable nodes (fills nodes.hostname); none in the simulator and tests. */
   reverseDns?: ReverseDns;
   /** Which nodes get getaddr this pass; keep one across passes so repeat passes are handshake-only. */
@@ -153,7 +156,9 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
       }
     },
     onSeedError: (seed, error) => log(`DNS seed ${seed}: ${error.message}`),
+    onProgress: options.onProgress,
   });
+  if (options.dnsSeeds.length > 0 && crawl.dnsSeedAddresses === 0) log(NO_DNS_SEEDS_MESSAGE);
   await writer.close();
   const hostnames = options.reverseDns ? await resolveHostnames(sql, options.reverseDns, reachable) : 0;
 

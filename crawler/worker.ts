@@ -12,6 +12,7 @@ import { minimumPeerVersion } from '@/lib/chains/presets';
 import { DEFAULT_MIN_RECHECK_MS } from '@/lib/crawler/persist';
 import { dialerFromDescription, readSimulatorDescription, resolverFromDescription } from './simulator/description';
 import { runCrawlPass, type CrawlPassSummary, type PassHook } from './pass';
+import { describePass, formatProgress } from './progress';
 import type { WorkerSettings } from './settings';
 
 export interface NetworkAccess {
@@ -76,6 +77,8 @@ export interface WorkerOptions {
   signal: AbortSignal;
   log: (message: string) => void;
   onPass?: (summary: CrawlPassSummary) => void;
+  /** Receives a progress line every few seconds during a pass (the entry point prints it when stdout is a terminal). */
+  progress?: (line: string) => void;
   /** PTR lookups (default node:dns reverse) when the chain's reverseDns is enabled. */
   reverseLookup?: ReverseLookup;
 }
@@ -89,15 +92,6 @@ export function minRecheckFor(intervalMs: number): number {
   return Math.min(DEFAULT_MIN_RECHECK_MS, Math.floor(intervalMs / 2));
 }
 
-function describePass(summary: CrawlPassSummary): string {
-  const { crawl } = summary;
-  if (summary.snapshotId === null) return `pass done in ${(summary.durationMs / 1000).toFixed(1)}s: nothing was due for a probe`;
-  return (
-    `pass done in ${(summary.durationMs / 1000).toFixed(1)}s: dialed ${crawl.dialed} (${crawl.ok} up, ${crawl.failed} failed), ` +
-    `${crawl.learned} addresses seen, ${summary.onlineNodes ?? 0} online` +
-    (summary.hookErrors.length ? `; hook errors: ${summary.hookErrors.join('; ')}` : '')
-  );
-}
 
 /** The crawler's probe: the chain's limits, gossip window, getaddr quiet period and minimum peer version. */
 export function crawlerProbe(chain: ResolvedChain, dialer: Dialer): ProbeFunction {
@@ -147,6 +141,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         log,
         getaddrCache,
         reverseDns,
+        onProgress: options.progress ? (progress) => options.progress?.(formatProgress(progress)) : undefined,
       });
       log(describePass(summary));
       options.onPass?.(summary);

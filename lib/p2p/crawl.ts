@@ -56,6 +56,20 @@ export interface CrawlOptions {
   onUndialed?: (address: PeerAddress, reason: 'network' | 'filtered') => void;
   /** DNS seed lookup failures (the crawl continues). */
   onSeedError?: (seed: string, error: Error) => void;
+  /** Called every progressIntervalMs while the crawl runs (default 3 s). */
+  onProgress?: (progress: CrawlProgress) => void;
+  progressIntervalMs?: number;
+}
+
+export interface CrawlProgress {
+  dialed: number;
+  ok: number;
+  failed: number;
+  /** Probes running now. */
+  running: number;
+  /** Addresses waiting to be dialed. */
+  queued: number;
+  elapsedMs: number;
 }
 
 export interface CrawlStats {
@@ -69,6 +83,8 @@ export interface CrawlStats {
   dropped: number;
   /** Addresses refused by the address policy or the one-node-per-IPv6-/64 rule (never dialed nor stored). */
   refused: number;
+  /** Addresses the DNS seeds answered with (0 with dnsSeeds set: every seed failed). */
+  dnsSeedAddresses: number;
   maxConcurrent: number;
   durationMs: number;
   aborted: boolean;
@@ -107,7 +123,7 @@ export async function crawlNetwork(options: CrawlOptions): Promise<CrawlStats> {
   const dialNetworks = new Set<AddressNetwork>(options.dialNetworks ?? ['ipv4', 'ipv6']);
   const concurrency = Math.max(1, Math.floor(options.concurrency));
   const signal = options.signal;
-  const stats: CrawlStats = { dialed: 0, ok: 0, failed: 0, learned: 0, undialed: 0, dropped: 0, refused: 0, maxConcurrent: 0, durationMs: 0, aborted: false };
+  const stats: CrawlStats = { dialed: 0, ok: 0, failed: 0, learned: 0, undialed: 0, dropped: 0, refused: 0, dnsSeedAddresses: 0, maxConcurrent: 0, durationMs: 0, aborted: false };
 
   const known = new Set<string>();
   /** IPv6 /64 -> the one address kept in it this pass. */
@@ -157,6 +173,7 @@ export async function crawlNetwork(options: CrawlOptions): Promise<CrawlStats> {
   for (const seed of options.seeds ?? []) consider(seed);
   if (options.dnsSeeds?.length && !signal?.aborted) {
     const resolved = await resolveDnsSeeds(options.dnsSeeds, options.chain.defaultPort, options.resolver, options.onSeedError);
+    stats.dnsSeedAddresses = resolved.length;
     for (const address of resolved) consider(address);
   }
 
@@ -167,6 +184,16 @@ export async function crawlNetwork(options: CrawlOptions): Promise<CrawlStats> {
   signal?.addEventListener('abort', forwardAbort, { once: true });
   const probeSignal = probeController.signal;
   let running = 0;
+  const progressTimer = options.onProgress
+    ? setInterval(() => {
+        try {
+          options.onProgress?.({ dialed: stats.dialed, ok: stats.ok, failed: stats.failed, running, queued: queue.length - queueHead, elapsedMs: performance.now() - started });
+        } catch {
+          // Progress output must not stall the crawl.
+        }
+      }, options.progressIntervalMs ?? 3000)
+    : null;
+  progressTimer?.unref();
   await new Promise<void>((resolveAll) => {
     const pump = () => {
       while (running < concurrency && queueHead < queue.length && !signal?.aborted) {
@@ -206,6 +233,7 @@ export async function crawlNetwork(options: CrawlOptions): Promise<CrawlStats> {
     pump();
   });
 
+  if (progressTimer) clearInterval(progressTimer);
   signal?.removeEventListener('abort', forwardAbort);
   stats.aborted = signal?.aborted ?? false;
   stats.durationMs = Math.round(performance.now() - started);

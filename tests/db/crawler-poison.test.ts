@@ -102,4 +102,12 @@ describe(`a pass with a poisoned probe result on ${testBackend()}`, () => {
     const rows = await database.sql<{ ip: string; hostname: string | null }[]>`select ip, hostname from nodes where ip like '5.9.77.%' order by ip`;
     assert.deepEqual(rows.map((row) => row.hostname), ['node.example.org', null]);
   });
+
+  it('says plainly when every DNS seed fails, and points to the demo', async () => {
+    const logs: string[] = [];
+    const failing = { resolve4: () => Promise.reject(Object.assign(new Error('EAI_AGAIN'), { code: 'EAI_AGAIN' })), resolve6: () => Promise.reject(Object.assign(new Error('EAI_AGAIN'), { code: 'EAI_AGAIN' })) };
+    const probe = async (address: PeerAddress): Promise<ProbeResult> => ({ address, checkedAt: new Date(), ok: false, error: 'ECONNREFUSED', learned: [] });
+    await runCrawlPass({ sql: database.sql, chain: resolveChain({}), probe, dnsSeeds: ['seed.invalid'], resolver: failing, log: (line) => logs.push(line) });
+    assert.ok(logs.some((line) => /every DNS seed failed/.test(line) && line.includes('npm run demo')), logs.join('\n'));
+  });
 });
