@@ -18,6 +18,8 @@ export interface BatchWriterOptions<T> {
   isDataError?: (error: unknown) => boolean;
   /** Receives each row the database refused on its own; a throwing quarantine drops the row. */
   quarantine?: (item: T, error: unknown) => Promise<void>;
+  /** Wait before retrying a failed write while producers wait for room (default 1 s). */
+  retryDelayMs?: number;
 }
 
 export class BatchWriter<T> {
@@ -29,6 +31,13 @@ export class BatchWriter<T> {
   /** Rows the database refused on their own (handed to quarantine). */
   quarantined = 0;
   private readonly options: BatchWriterOptions<T>;
+  private readonly drainListeners: (() => void)[] = [];
+  private retryTimer: NodeJS.Timeout | null = null;
+
+  /** Calls `listener` after every write attempt (room may have been made: see `pending`). */
+  onDrain(listener: () => void): void {
+    this.drainListeners.push(listener);
+  }
 
   constructor(
     private readonly write: (batch: T[]) => Promise<unknown>,
@@ -66,7 +75,15 @@ export class BatchWriter<T> {
         this.failed = pending;
         this.lastError = error;
         this.options.onError?.(error);
+        // Producers may be waiting for room (see onDrain) and add nothing: retry on a timer.
+        if (this.drainListeners.length > 0 && !this.retryTimer) {
+          this.retryTimer = setTimeout(() => {
+            this.retryTimer = null;
+            void this.flush();
+          }, this.options.retryDelayMs ?? 1000);
+        }
       }
+      for (const listener of this.drainListeners) listener();
     });
     return this.chain;
   }
@@ -107,6 +124,8 @@ export class BatchWriter<T> {
   }
 
   async close(): Promise<void> {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     await this.flush();
     if (this.failed.length > 0) {
       // One last attempt for what earlier writes could not store.

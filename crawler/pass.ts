@@ -72,6 +72,13 @@ export function refusedResult(result: ProbeResult, error: unknown): ProbeResult 
   };
 }
 
+/**
+ * Results allowed to wait for the database, in batches, before new probes wait.
+ * Generous on purpose: the pause only bites when the database is several
+ * batches behind (an outage or a slow disk), never in a healthy pass.
+ */
+const MAX_PENDING_BATCHES = 8;
+
 /** How long a pass waits for reverse DNS after its probes: lookups still running land in the cache for the next pass. */
 const REVERSE_DNS_WAIT_MS = 5000;
 
@@ -116,9 +123,10 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
     if (!dueKeys.has(key)) notDue.add(key);
   }
 
+  const flushSize = options.flushSize ?? 500;
   const writer = new BatchWriter<ProbeResult>(
     (batch) => recordProbeResults(sql, batch, { now: new Date(), geo: options.geo }),
-    options.flushSize ?? 500,
+    flushSize,
     {
       isDataError,
       onError: (error) =>
@@ -157,6 +165,8 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
     },
     onSeedError: (seed, error) => log(`DNS seed ${seed}: ${error.message}`),
     onProgress: options.onProgress,
+    // Bounded queue between probes and writes: new probes wait while this many results wait for the database.
+    backpressure: { blocked: () => writer.pending >= flushSize * MAX_PENDING_BATCHES, subscribe: (wake) => writer.onDrain(wake) },
   });
   if (options.dnsSeeds.length > 0 && crawl.dnsSeedAddresses === 0) log(NO_DNS_SEEDS_MESSAGE);
   await writer.close();

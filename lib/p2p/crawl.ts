@@ -56,6 +56,13 @@ export interface CrawlOptions {
   onUndialed?: (address: PeerAddress, reason: 'network' | 'filtered') => void;
   /** DNS seed lookup failures (the crawl continues). */
   onSeedError?: (seed: string, error: Error) => void;
+  /**
+   * Bounded queue towards the consumer: while `blocked()` is true no new probe
+   * starts (running ones finish); `subscribe` registers a callback the consumer
+   * calls when it has made room. Checked before a concurrency slot is taken, so
+   * a pause never holds slots idle.
+   */
+  backpressure?: { blocked: () => boolean; subscribe: (wake: () => void) => void };
   /** Called every progressIntervalMs while the crawl runs (default 3 s). */
   onProgress?: (progress: CrawlProgress) => void;
   progressIntervalMs?: number;
@@ -194,9 +201,10 @@ export async function crawlNetwork(options: CrawlOptions): Promise<CrawlStats> {
       }, options.progressIntervalMs ?? 3000)
     : null;
   progressTimer?.unref();
+  const blocked = () => options.backpressure?.blocked() ?? false;
   await new Promise<void>((resolveAll) => {
     const pump = () => {
-      while (running < concurrency && queueHead < queue.length && !signal?.aborted) {
+      while (running < concurrency && queueHead < queue.length && !signal?.aborted && !blocked()) {
         const address = queue[queueHead]!;
         // Drop consumed entries now and then so the array does not hold them.
         queueHead += 1;
@@ -230,6 +238,8 @@ export async function crawlNetwork(options: CrawlOptions): Promise<CrawlStats> {
       }
       if (running === 0 && (queueHead >= queue.length || signal?.aborted)) resolveAll();
     };
+    options.backpressure?.subscribe(pump);
+    signal?.addEventListener('abort', pump, { once: true });
     pump();
   });
 

@@ -35,3 +35,43 @@ describe('crawl progress', () => {
     assert.equal(seen.at(-1)?.running, 1);
   });
 });
+
+describe('bounded queue between probes and writes', () => {
+  it('starts no probe while the consumer is full, resumes when it makes room, and never holds slots idle', async () => {
+    const { BatchWriter } = await import('../../crawler/batch-writer');
+    let failWrites = 2;
+    const written: number[] = [];
+    let maxPending = 0;
+    const writer = new BatchWriter<ProbeResultLike>(
+      async (batch) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        if (failWrites > 0) {
+          failWrites -= 1;
+          throw new Error('database restarting');
+        }
+        written.push(batch.length);
+      },
+      5,
+      { retryDelayMs: 30 },
+    );
+    const addresses = Array.from({ length: 60 }, (_, index): PeerAddress => ({ host: `5.9.3.${index + 1}`, port: 8333, network: 'ipv4' }));
+    const stats = await crawlNetwork({
+      chain: { defaultPort: 8333 },
+      seeds: addresses,
+      probe: async (address) => ({ address, checkedAt: new Date(), ok: true, learned: [] }),
+      concurrency: 8,
+      maxAddresses: 100,
+      onResult: (result) => {
+        writer.add(result);
+        maxPending = Math.max(maxPending, writer.pending);
+      },
+      backpressure: { blocked: () => writer.pending >= 10, subscribe: (wake) => writer.onDrain(wake) },
+    });
+    await writer.close();
+    assert.equal(stats.dialed, 60);
+    assert.equal(writer.written, 60, 'everything written, through the outage');
+    assert.ok(maxPending < 10 + 8, `the queue stayed bounded (${maxPending})`);
+  });
+});
+
+type ProbeResultLike = import('../../lib/crawler/types').ProbeResult;
