@@ -7,6 +7,7 @@ import type { ReverseDns } from '@/lib/crawler/reverse-dns';
 import { crawlNetwork, type CrawlProgress, type CrawlStats, type ProbeFunction, type Resolver } from '@/lib/p2p/crawl';
 import type { GetaddrCache } from '@/lib/p2p/getaddr-cache';
 import { addressAdmission } from '@/lib/p2p/gossip-policy';
+import { pgArray } from '@/lib/crawler/sql-array';
 import { takeNetworkSnapshot } from '@/lib/snapshots/take';
 import { BatchWriter } from './batch-writer';
 import { NO_DNS_SEEDS_MESSAGE } from './progress';
@@ -72,6 +73,11 @@ export function refusedResult(result: ProbeResult, error: unknown): ProbeResult 
   };
 }
 
+/** Deletes discovered, never-reached nodes by id (addresses the policy now refuses). */
+async function forgetRefusedNodes(sql: Sql, ids: string[]): Promise<void> {
+  await sql`delete from nodes where id = any(${pgArray(ids)}::bigint[]) and source = 'discovered' and last_seen is null`;
+}
+
 /**
  * Results allowed to wait for the database, in batches, before new probes wait.
  * Generous on purpose: the pause only bites when the database is several
@@ -108,13 +114,15 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
     denyAsns: chain.crawler.denyList.asns,
     asnOf: geo ? (host) => geo.lookup(host)?.asn ?? null : undefined,
   });
-
   const due = await nodesDueForProbe(sql, {
     limit: chain.crawler.maxAddresses,
     now: startedAt,
     networks: dialNetworks,
     minRecheckMs: options.minRecheckMs,
   });
+  // Gossip stored before the address policy existed (or before the deny list changed) is not dialed, and dropped when never reached.
+  const refusedDue = due.filter((node) => admit(node.address) !== null);
+  if (refusedDue.length > 0) await forgetRefusedNodes(sql, refusedDue.map((node) => node.id));
   const dueKeys = new Set(due.map((node) => addressKey(node.address)));
   // Known nodes that are not due (probed recently or backing off) are not dialed again when gossiped.
   const notDue = new Set<string>();

@@ -110,4 +110,19 @@ describe(`a pass with a poisoned probe result on ${testBackend()}`, () => {
     await runCrawlPass({ sql: database.sql, chain: resolveChain({}), probe, dnsSeeds: ['seed.invalid'], resolver: failing, log: (line) => logs.push(line) });
     assert.ok(logs.some((line) => /every DNS seed failed/.test(line) && line.includes('npm run demo')), logs.join('\n'));
   });
+
+  it('never dials stored non-public addresses, and forgets discovered never-reached ones', async () => {
+    await database.sql`
+      insert into nodes (ip, port, network, source) values
+        ('10.9.9.1', 8333, 'ipv4', 'discovered'), ('192.0.2.77', 5432, 'ipv4', 'discovered'), ('10.9.9.2', 8333, 'ipv4', 'registered')`;
+    const dialed: string[] = [];
+    const probe = async (address: PeerAddress): Promise<ProbeResult> => {
+      dialed.push(address.host);
+      return { address, checkedAt: new Date(), ok: false, error: 'ECONNREFUSED', learned: [] };
+    };
+    await runCrawlPass({ sql: database.sql, chain: resolveChain({}), probe, dnsSeeds: [] });
+    assert.deepEqual(dialed.filter((host) => host.startsWith('10.') || host.startsWith('192.0.2.')), []);
+    const left = await database.sql<{ ip: string }[]>`select ip from nodes where ip in ('10.9.9.1', '192.0.2.77', '10.9.9.2')`;
+    assert.deepEqual(left.map((row) => row.ip), ['10.9.9.2'], 'a registered node is kept (and not dialed)');
+  });
 });
