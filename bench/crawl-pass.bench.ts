@@ -4,22 +4,27 @@
  * recomputation, snapshot, alert processing) over BENCH_PASS_NODES peers
  * (default 10k; 5% hostile, 5% slow, 5% gone), first on an empty database
  * (discovery) and then again (re-probing known nodes). Runs on the embedded
- * PostgreSQL server (as `npm start` runs it) and, when reachable, on the
- * PostgreSQL at TEST_POSTGRES_URL (default 127.0.0.1:5432), in the same run.
- * Prints a table, writes bench-results/crawl-pass.json.
+ * PostgreSQL server (as `npm start` runs it) and, when reachable, on the PostgreSQL at TEST_POSTGRES_URL
+ * (default 127.0.0.1:5432). Each database runs in its own child process, so
+ * one's memory and warm caches never show in the other's figures. The repeat
+ * pass is handshake-only for nodes whose getaddr answer is cached, as in the
+ * worker. Prints a table, writes bench-results/crawl-pass.json.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { crawlerProbe } from '@/crawler/worker';
+import { GetaddrCache } from '@/lib/p2p/getaddr-cache';
 import { afterPassHooks } from '@/crawler/hooks';
 import { runCrawlPass } from '@/crawler/pass';
 import { startSimulatedNetwork } from '@/crawler/simulator';
 import { resolveChain } from '@/lib/chains';
 import { openGeoLookup } from '@/lib/geo';
-import { probePeer } from '@/lib/p2p/probe';
 import { openTestDatabase, type TestDatabase } from '@/tests/helpers/database';
 import { startBenchEmbeddedServer } from './embedded-server';
 
 const NODES = Number(process.env.BENCH_PASS_NODES ?? 10_000);
-const TARGETS = { discoveryPassSeconds: 90, repeatPassSeconds: 90, peakRssMb: 1536 };
+const TARGETS = { discoveryPassSeconds: 90, repeatPassSeconds: 90, peakRssMb: 500 };
 const timeouts = { connectMs: 3000, handshakeMs: 2000, pingMs: 1000, addrWindowMs: 1000, totalMs: 5000 };
 
 let peakRss = 0;
@@ -44,11 +49,14 @@ async function benchBackend(backend: 'embedded' | 'postgres') {
   const base = resolveChain({});
   const chain = { ...base, crawler: { ...base.crawler, concurrency: 256, timeouts } };
   const geo = await openGeoLookup();
+  const getaddrCache = new GetaddrCache([3_600_000, 6 * 3_600_000]);
+  const probe = crawlerProbe(chain, network.dialer);
   const pass = () =>
     runCrawlPass({
       sql: database.sql,
       chain,
-      probe: (address, signal) => probePeer(address, { chain, dialer: network.dialer, timeouts, signal }),
+      probe,
+      getaddrCache,
       dnsSeeds: network.dnsSeeds,
       resolver: network.resolver,
       geo,
@@ -64,7 +72,7 @@ async function benchBackend(backend: 'embedded' | 'postgres') {
       backend,
       nodes: NODES,
       reachable: network.reachable().length,
-      discoveryPass: { seconds: discovery.durationMs / 1000, dialed: discovery.crawl.dialed, up: discovery.crawl.ok, online: discovery.onlineNodes },
+      discoveryPass: { seconds: discovery.durationMs / 1000, dialed: discovery.crawl.dialed, up: discovery.crawl.ok, online: discovery.onlineNodes, refused: discovery.crawl.refused },
       repeatPass: { seconds: repeat.durationMs / 1000, dialed: repeat.crawl.dialed, up: repeat.crawl.ok, online: repeat.onlineNodes },
       peakRssMb: Math.round(peakRss / 1024 / 1024),
     };
@@ -74,19 +82,47 @@ async function benchBackend(backend: 'embedded' | 'postgres') {
   }
 }
 
+type BackendResult = Awaited<ReturnType<typeof benchBackend>>;
+
+/** Runs one backend's bench in a child process of its own and returns its result (the child's last stdout line). */
+function benchInChild(backend: 'embedded' | 'postgres'): Promise<BackendResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+      env: { ...process.env, BENCH_PASS_BACKEND: backend },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const last = output.trim().split('\n').at(-1) ?? '';
+      if (code !== 0) reject(new Error(`${backend} bench exited with ${code}: ${output.slice(-2000)}`));
+      else resolve(JSON.parse(last) as BackendResult);
+    });
+  });
+}
+
 async function main() {
+  const only = process.env.BENCH_PASS_BACKEND as 'embedded' | 'postgres' | undefined;
+  if (only) {
+    const result = await benchBackend(only);
+    clearInterval(sampler);
+    console.log(JSON.stringify(result));
+    return;
+  }
+  clearInterval(sampler);
   const backends: ('embedded' | 'postgres')[] = ['embedded'];
   if (await postgresReachable()) backends.push('postgres');
-  const results = [];
+  const results: BackendResult[] = [];
   for (const backend of backends) {
+    // The embedded server runs beside the child (its URL goes down in the environment), like npm start runs it.
     const embedded = backend === 'embedded' ? await startBenchEmbeddedServer() : undefined;
     try {
-      results.push(await benchBackend(backend));
+      results.push(await benchInChild(backend));
     } finally {
       await embedded?.stop();
     }
   }
-  clearInterval(sampler);
 
   console.log(`crawl pass over ${NODES} simulated peers (targets: discovery ≤ ${TARGETS.discoveryPassSeconds}s, repeat ≤ ${TARGETS.repeatPassSeconds}s, peak RSS ≤ ${TARGETS.peakRssMb} MB)`);
   console.table(
@@ -95,6 +131,7 @@ async function main() {
       'discovery pass s': result.discoveryPass.seconds.toFixed(1),
       'repeat pass s': result.repeatPass.seconds.toFixed(1),
       dialed: result.discoveryPass.dialed,
+      refused: result.discoveryPass.refused,
       up: `${result.discoveryPass.up}/${result.reachable}`,
       'peak RSS MB': result.peakRssMb,
       'meets targets':

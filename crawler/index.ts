@@ -34,7 +34,9 @@ async function main(): Promise<void> {
         return undefined;
       });
     }
-    await runWorker({ sql: database.sql, settings, access, geo, hooks: afterPassHooks(), signal: controller.signal, log });
+    // Progress lines only on a terminal; logs get the one-line summary of each pass.
+    const progress = process.stdout.isTTY ? (line: string) => log(`… ${line}`) : undefined;
+    await runWorker({ sql: database.sql, settings, access, geo, hooks: afterPassHooks(), signal: controller.signal, log, progress });
   } finally {
     await database.close();
   }

@@ -1,11 +1,16 @@
 import type { ResolvedChain } from '@/lib/chains';
 import type { Sql } from '@/lib/db/client';
 import { addressKey, type AddressNetwork, type PeerAddress, type ProbeResult } from '@/lib/crawler/types';
-import { nodesDueForProbe, pruneChecks, recomputeScores, recordProbeResults, retentionCutoff } from '@/lib/crawler/persist';
+import { isDataError, nodesDueForProbe, pruneChecks, pruneNeverReached, recordHostnames, recomputeScores, recordProbeResults, retentionCutoff } from '@/lib/crawler/persist';
 import type { GeoLookup } from '@/lib/geo';
-import { crawlNetwork, type CrawlStats, type ProbeFunction, type Resolver } from '@/lib/p2p/crawl';
+import type { ReverseDns } from '@/lib/crawler/reverse-dns';
+import { crawlNetwork, type CrawlProgress, type CrawlStats, type ProbeFunction, type Resolver } from '@/lib/p2p/crawl';
+import type { GetaddrCache } from '@/lib/p2p/getaddr-cache';
+import { addressAdmission } from '@/lib/p2p/gossip-policy';
+import { pgArray } from '@/lib/crawler/sql-array';
 import { takeNetworkSnapshot } from '@/lib/snapshots/take';
 import { BatchWriter } from './batch-writer';
+import { NO_DNS_SEEDS_MESSAGE } from './progress';
 
 /** Work to run after every pass, such as alert processing. A failing hook is logged, not fatal. */
 export interface PassHook {
@@ -26,6 +31,17 @@ export interface CrawlPassOptions {
   minRecheckMs?: number;
   signal?: AbortSignal;
   log?: (message: string) => void;
+  /** Called every few seconds while the crawl runs (the worker prints it on a terminal). */
+  onProgress?: (progress: CrawlProgress) => void;
+  /** Reverse DNS of reachable nodes (fills nodes.hostname); none in the simulator and tests. */
+  reverseDns?: ReverseDns;
+  /** Which nodes get getaddr this pass; keep one across passes so repeat passes are handshake-only. */
+  getaddrCache?: GetaddrCache;
+}
+
+/** Networks a pass dials: IP always, onion through the SOCKS5 (Tor) proxy, i2p only through an I2P proxy. */
+export function dialNetworksFor(crawler: ResolvedChain['crawler']): AddressNetwork[] {
+  return ['ipv4', 'ipv6', ...(crawler.socks5Proxy ? (['onion'] as const) : []), ...(crawler.i2pProxy ? (['i2p'] as const) : [])];
 }
 
 export interface CrawlPassSummary {
@@ -39,6 +55,46 @@ export interface CrawlPassSummary {
   onlineNodes: number | null;
   hookErrors: string[];
   prunedChecks: number;
+  /** Never-reached addresses deleted (chain.crawler.pruneNeverReached). */
+  prunedNodes: number;
+  /** Nodes whose reverse-DNS hostname was set or changed. */
+  hostnames: number;
+}
+
+/** What is recorded for a probe result the database refused: the address, the time and why, nothing from the peer. */
+export function refusedResult(result: ProbeResult, error: unknown): ProbeResult {
+  const code = (error as { code?: unknown }).code;
+  return {
+    address: result.address,
+    checkedAt: result.checkedAt,
+    ok: false,
+    error: `record refused by the database${typeof code === 'string' ? ` (${code})` : ''}`,
+    learned: [],
+  };
+}
+
+/** Deletes discovered, never-reached nodes by id (addresses the policy now refuses). */
+async function forgetRefusedNodes(sql: Sql, ids: string[]): Promise<void> {
+  await sql`delete from nodes where id = any(${pgArray(ids)}::bigint[]) and source = 'discovered' and last_seen is null`;
+}
+
+/**
+ * Results allowed to wait for the database, in batches, before new probes wait.
+ * Generous on purpose: the pause only bites when the database is several
+ * batches behind (an outage or a slow disk), never in a healthy pass.
+ */
+const MAX_PENDING_BATCHES = 8;
+
+/** How long a pass waits for reverse DNS after its probes: lookups still running land in the cache for the next pass. */
+const REVERSE_DNS_WAIT_MS = 5000;
+
+async function resolveHostnames(sql: Sql, reverseDns: ReverseDns, reachable: readonly PeerAddress[]): Promise<number> {
+  await reverseDns.settled(REVERSE_DNS_WAIT_MS);
+  const entries = reachable.flatMap((address) => {
+    const hostname = reverseDns.cached(address.host);
+    return hostname === undefined ? [] : [{ ip: address.host, port: address.port, hostname }];
+  });
+  return recordHostnames(sql, entries);
 }
 
 /**
@@ -50,14 +106,23 @@ export interface CrawlPassSummary {
 export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPassSummary> {
   const { sql, chain, log = () => {} } = options;
   const startedAt = new Date();
-  const dialNetworks: AddressNetwork[] = chain.crawler.socks5Proxy ? ['ipv4', 'ipv6', 'onion', 'i2p'] : ['ipv4', 'ipv6'];
-
+  const dialNetworks = dialNetworksFor(chain.crawler);
+  const geo = options.geo;
+  const admit = addressAdmission({
+    allowNonPublicAddresses: chain.crawler.allowNonPublicAddresses,
+    denyCidrs: chain.crawler.denyList.cidrs,
+    denyAsns: chain.crawler.denyList.asns,
+    asnOf: geo ? (host) => geo.lookup(host)?.asn ?? null : undefined,
+  });
   const due = await nodesDueForProbe(sql, {
     limit: chain.crawler.maxAddresses,
     now: startedAt,
     networks: dialNetworks,
     minRecheckMs: options.minRecheckMs,
   });
+  // Gossip stored before the address policy existed (or before the deny list changed) is not dialed, and dropped when never reached.
+  const refusedDue = due.filter((node) => admit(node.address) !== null);
+  if (refusedDue.length > 0) await forgetRefusedNodes(sql, refusedDue.map((node) => node.id));
   const dueKeys = new Set(due.map((node) => addressKey(node.address)));
   // Known nodes that are not due (probed recently or backing off) are not dialed again when gossiped.
   const notDue = new Set<string>();
@@ -66,11 +131,25 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
     if (!dueKeys.has(key)) notDue.add(key);
   }
 
+  const flushSize = options.flushSize ?? 500;
   const writer = new BatchWriter<ProbeResult>(
     (batch) => recordProbeResults(sql, batch, { now: new Date(), geo: options.geo }),
-    options.flushSize ?? 500,
-    (error) => log(`writing probe results failed, will retry: ${(error as Error).message}`),
+    flushSize,
+    {
+      isDataError,
+      onError: (error) =>
+        log(
+          isDataError(error)
+            ? `the database refused part of a batch, isolating the bad row: ${(error as Error).message}`
+            : `writing probe results failed, will retry: ${(error as Error).message}`,
+        ),
+      quarantine: async (result, error) => {
+        log(`probe result of ${addressKey(result.address)} refused by the database, recorded as an error check: ${(error as Error).message}`);
+        await recordProbeResults(sql, [refusedResult(result, error)], { now: new Date() });
+      },
+    },
   );
+  const reachable: PeerAddress[] = [];
   const seeds: PeerAddress[] = [...due.map((node) => node.address), ...chain.crawler.seeds];
   const crawl = await crawlNetwork({
     chain,
@@ -81,12 +160,25 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
     concurrency: chain.crawler.concurrency,
     maxAddresses: chain.crawler.maxAddresses,
     dialNetworks,
+    admit,
+    getaddrCache: options.getaddrCache,
     shouldDial: (address) => !notDue.has(addressKey(address)),
     signal: options.signal,
-    onResult: (result) => writer.add(result),
+    onResult: (result) => {
+      writer.add(result);
+      if (options.reverseDns && result.ok && (result.address.network === 'ipv4' || result.address.network === 'ipv6')) {
+        options.reverseDns.request(result.address.host);
+        reachable.push(result.address);
+      }
+    },
     onSeedError: (seed, error) => log(`DNS seed ${seed}: ${error.message}`),
+    onProgress: options.onProgress,
+    // Bounded queue between probes and writes: new probes wait while this many results wait for the database.
+    backpressure: { blocked: () => writer.pending >= flushSize * MAX_PENDING_BATCHES, subscribe: (wake) => writer.onDrain(wake) },
   });
+  if (options.dnsSeeds.length > 0 && crawl.dnsSeedAddresses === 0) log(NO_DNS_SEEDS_MESSAGE);
   await writer.close();
+  const hostnames = options.reverseDns ? await resolveHostnames(sql, options.reverseDns, reachable) : 0;
 
   const finishedAt = new Date();
   const durationMs = finishedAt.getTime() - startedAt.getTime();
@@ -103,6 +195,7 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
     }
   }
   const prunedChecks = await pruneChecks(sql, { olderThan: retentionCutoff(finishedAt) });
+  const prunedNodes = await pruneNeverReached(sql, { now: finishedAt, ...chain.crawler.pruneNeverReached });
 
   return {
     startedAt,
@@ -115,5 +208,7 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
     onlineNodes: snapshot?.onlineNodes ?? null,
     hookErrors,
     prunedChecks,
+    prunedNodes,
+    hostnames,
   };
 }

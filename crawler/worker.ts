@@ -5,10 +5,14 @@ import type { GeoLookup } from '@/lib/geo';
 import { defaultDialer, type Dialer } from '@/lib/p2p/dialer';
 import { probePeer } from '@/lib/p2p/probe';
 import { parsePeerAddress } from '@/lib/p2p/address';
-import type { Resolver } from '@/lib/p2p/crawl';
+import type { ProbeFunction, Resolver } from '@/lib/p2p/crawl';
+import { GetaddrCache } from '@/lib/p2p/getaddr-cache';
+import { ReverseDns, systemReverseLookup, type ReverseLookup } from '@/lib/crawler/reverse-dns';
+import { minimumPeerVersion } from '@/lib/chains/presets';
 import { DEFAULT_MIN_RECHECK_MS } from '@/lib/crawler/persist';
 import { dialerFromDescription, readSimulatorDescription, resolverFromDescription } from './simulator/description';
 import { runCrawlPass, type CrawlPassSummary, type PassHook } from './pass';
+import { describePass, formatProgress } from './progress';
 import type { WorkerSettings } from './settings';
 
 export interface NetworkAccess {
@@ -28,11 +32,15 @@ export function resolveNetworkAccess(settings: WorkerSettings, env: Record<strin
   const chain = resolveChain(env);
   if (!settings.simulatorPath) {
     const proxy = chain.crawler.socks5Proxy;
+    const i2p = chain.crawler.i2pProxy;
     return {
       chain,
-      dialer: defaultDialer(proxy),
+      dialer: defaultDialer(proxy, i2p),
       dnsSeeds: chain.dnsSeeds,
-      description: `${chain.displayName} via ${chain.dnsSeeds.length} DNS seeds${proxy ? ` (onion/i2p through ${proxy.host}:${proxy.port})` : ''}`,
+      description:
+        `${chain.displayName} via ${chain.dnsSeeds.length} DNS seeds` +
+        (proxy ? ` (onion through ${proxy.host}:${proxy.port})` : '') +
+        (i2p ? ` (i2p through ${i2p.host}:${i2p.port})` : ''),
     };
   }
   const simulator = readSimulatorDescription(settings.simulatorPath);
@@ -40,8 +48,19 @@ export function resolveNetworkAccess(settings: WorkerSettings, env: Record<strin
     throw new Error(`The simulator at ${settings.simulatorPath} runs chain "${simulator.chain}" but CHAIN is "${chain.id}".`);
   }
   const seeds = simulator.seeds.map((seed) => parsePeerAddress(seed, chain.defaultPort));
+  // A simulator started with --loopback advertises its 127/8 listeners: a test network, so non-public gossip is allowed.
+  const advertisesLoopback = Object.keys(simulator.routes).some((key) => key.startsWith('127.'));
   return {
-    chain: { ...chain, crawler: { ...chain.crawler, seeds: [...chain.crawler.seeds, ...seeds] } },
+    chain: {
+      ...chain,
+      crawler: {
+        ...chain.crawler,
+        seeds: [...chain.crawler.seeds, ...seeds],
+        allowNonPublicAddresses: chain.crawler.allowNonPublicAddresses || advertisesLoopback,
+        // Simulated peers have no reverse DNS.
+        reverseDns: { ...chain.crawler.reverseDns, enabled: false },
+      },
+    },
     dialer: dialerFromDescription(simulator),
     resolver: resolverFromDescription(simulator),
     dnsSeeds: Object.keys(simulator.dnsSeeds),
@@ -58,6 +77,10 @@ export interface WorkerOptions {
   signal: AbortSignal;
   log: (message: string) => void;
   onPass?: (summary: CrawlPassSummary) => void;
+  /** Receives a progress line every few seconds during a pass (the entry point prints it when stdout is a terminal). */
+  progress?: (line: string) => void;
+  /** PTR lookups (default node:dns reverse) when the chain's reverseDns is enabled. */
+  reverseLookup?: ReverseLookup;
 }
 
 /**
@@ -69,29 +92,37 @@ export function minRecheckFor(intervalMs: number): number {
   return Math.min(DEFAULT_MIN_RECHECK_MS, Math.floor(intervalMs / 2));
 }
 
-function describePass(summary: CrawlPassSummary): string {
-  const { crawl } = summary;
-  if (summary.snapshotId === null) return `pass done in ${(summary.durationMs / 1000).toFixed(1)}s: nothing was due for a probe`;
-  return (
-    `pass done in ${(summary.durationMs / 1000).toFixed(1)}s: dialed ${crawl.dialed} (${crawl.ok} up, ${crawl.failed} failed), ` +
-    `${crawl.learned} addresses seen, ${summary.onlineNodes ?? 0} online` +
-    (summary.hookErrors.length ? `; hook errors: ${summary.hookErrors.join('; ')}` : '')
-  );
+
+/** The crawler's probe: the chain's limits, gossip window, getaddr quiet period and minimum peer version. */
+export function crawlerProbe(chain: ResolvedChain, dialer: Dialer): ProbeFunction {
+  const { crawler } = chain;
+  return (address, signal, request) =>
+    probePeer(address, {
+      chain,
+      dialer,
+      timeouts: crawler.timeouts,
+      maxLearned: crawler.maxLearnedPerPeer,
+      maxPayloadBytes: crawler.maxPayloadBytes,
+      signal,
+      getaddr: request?.getaddr ?? true,
+      addrQuietMs: crawler.addrQuietMs,
+      addrMaxAgeSeconds: crawler.addrMaxAgeSeconds,
+      addrMaxFutureSeconds: crawler.addrMaxFutureSeconds,
+      minPeerVersion: (height) => crawler.minProtocolVersion ?? minimumPeerVersion(chain, height),
+    });
 }
 
 /** Runs passes until the signal aborts (or once, with CRAWLER_ONCE). A failed pass is logged and retried next interval. */
 export async function runWorker(options: WorkerOptions): Promise<void> {
   const { sql, settings, access, signal, log } = options;
   const { chain } = access;
-  const probe = (address: Parameters<typeof probePeer>[0], probeSignal: AbortSignal) =>
-    probePeer(address, {
-      chain,
-      dialer: access.dialer,
-      timeouts: chain.crawler.timeouts,
-      maxLearned: chain.crawler.maxLearnedPerPeer,
-      maxPayloadBytes: chain.crawler.maxPayloadBytes,
-      signal: probeSignal,
-    });
+  const probe = crawlerProbe(chain, access.dialer);
+  const [lowHours, highHours] = chain.crawler.getaddrIntervalHours;
+  const reverse = chain.crawler.reverseDns;
+  const reverseDns = reverse.enabled
+    ? new ReverseDns({ lookup: options.reverseLookup ?? systemReverseLookup, timeoutMs: reverse.timeoutMs, concurrency: reverse.concurrency, maxEntries: chain.crawler.maxAddresses })
+    : undefined;
+  const getaddrCache = new GetaddrCache([lowHours * 3_600_000, highHours * 3_600_000], chain.crawler.maxAddresses);
   log(`crawling ${access.description}`);
   while (!signal.aborted) {
     const passStarted = Date.now();
@@ -108,6 +139,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         minRecheckMs: minRecheckFor(settings.intervalMs),
         signal,
         log,
+        getaddrCache,
+        reverseDns,
+        onProgress: options.progress ? (progress) => options.progress?.(formatProgress(progress)) : undefined,
       });
       log(describePass(summary));
       options.onPass?.(summary);

@@ -10,7 +10,17 @@ import { decodeMessage, encodeAddr, encodeAddrV2, encodeNonce, encodeVersion, MA
 import { createRng } from './random';
 
 export type HostileBehaviour = 'garbage' | 'bad-checksum' | 'bad-magic' | 'oversized' | 'slowloris' | 'silent' | 'addr-flood';
-export type PeerBehaviour = 'good' | 'slow' | 'gone' | HostileBehaviour;
+/**
+ * Peers that complete the handshake and then test the crawler's gossip and
+ * record discipline (not assigned by startSimulatedNetwork; tests start them):
+ * a NUL in the user agent, an addr flood of non-public addresses, an addr of
+ * 1001 entries, an addr count of 2^32-1, the getaddr answer spread over
+ * several messages, entries with stale or future timestamps, a protocol
+ * version below every chain's minimum.
+ */
+export type GossipTestBehaviour = 'nul-agent' | 'bogon-flood' | 'oversized-addr' | 'count-bomb' | 'multi-message-addr' | 'stale-addr' | 'old-version';
+export const GOSSIP_TEST_BEHAVIOURS: readonly GossipTestBehaviour[] = ['nul-agent', 'bogon-flood', 'oversized-addr', 'count-bomb', 'multi-message-addr', 'stale-addr', 'old-version'];
+export type PeerBehaviour = 'good' | 'slow' | 'gone' | HostileBehaviour | GossipTestBehaviour;
 export const HOSTILE_BEHAVIOURS: readonly HostileBehaviour[] = ['garbage', 'bad-checksum', 'bad-magic', 'oversized', 'slowloris', 'silent', 'addr-flood'];
 
 export interface PeerProfile {
@@ -70,11 +80,11 @@ function serveConnection(socket: Socket, profile: PeerProfile, context: PeerServ
 
   const versionPayload = () =>
     encodeVersion({
-      protocolVersion: profile.protocolVersion,
+      protocolVersion: profile.behaviour === 'old-version' ? 60_000 : profile.protocolVersion,
       services: profile.services,
       receiver: null,
       sender: null,
-      userAgent: profile.userAgent,
+      userAgent: profile.behaviour === 'nul-agent' ? '/Evil\u0000Core:1.0/' : profile.userAgent,
       startHeight: profile.startHeight,
       relay: true,
     });
@@ -120,7 +130,7 @@ function serveConnection(socket: Socket, profile: PeerProfile, context: PeerServ
           break;
         case 'getaddr':
           if (profile.behaviour === 'addr-flood') flood(0);
-          else respond(() => sendAddresses(context.gossip()));
+          else if (!answerGossipTest()) respond(() => sendAddresses(context.gossip()));
           break;
         default:
           break;
@@ -134,6 +144,48 @@ function serveConnection(socket: Socket, profile: PeerProfile, context: PeerServ
     for (let offset = 0; offset < usable.length || offset === 0; offset += MAX_ADDR_ENTRIES) {
       const entries = entriesFor(usable.slice(offset, offset + MAX_ADDR_ENTRIES), rng);
       send(useV2 ? 'addrv2' : 'addr', useV2 ? encodeAddrV2(entries) : encodeAddr(entries));
+    }
+  }
+
+  /** The getaddr answers of the gossip-test behaviours; false for every other behaviour. */
+  function answerGossipTest(): boolean {
+    const now = Math.floor(Date.now() / 1000);
+    switch (profile.behaviour) {
+      case 'bogon-flood': {
+        const bogons = ['192.0.2.', '198.51.100.', '203.0.113.', '10.0.0.', '169.254.169.', '100.64.0.', '127.0.0.', '0.0.0.', '224.0.0.', '198.18.0.'];
+        const junk: PeerAddress[] = [];
+        for (let index = 0; index < MAX_ADDR_ENTRIES; index += 1) {
+          junk.push({ host: `${bogons[index % bogons.length]}${1 + (index % 250)}`, port: index % 7 === 0 ? 5432 : 8333, network: 'ipv4' });
+        }
+        junk[0] = { host: '169.254.169.254', port: 80, network: 'ipv4' };
+        send('addr', encodeAddr(entriesFor(junk, rng)));
+        return true;
+      }
+      case 'oversized-addr': {
+        const one = encodeAddr(entriesFor([context.gossip()[0] ?? context.self], rng)).subarray(1);
+        send('addr', Buffer.concat([encodeCompactSize(MAX_ADDR_ENTRIES + 1), ...new Array<Buffer>(MAX_ADDR_ENTRIES + 1).fill(one)]));
+        return true;
+      }
+      case 'count-bomb':
+        send('addr', Buffer.concat([encodeCompactSize(0xffffffff), rng.bytes(30)]));
+        return true;
+      case 'multi-message-addr': {
+        const gossip = context.gossip();
+        gossip.forEach((address, index) => later(40 * index, () => send('addr', encodeAddr(entriesFor([address], rng)))));
+        return true;
+      }
+      case 'stale-addr': {
+        const gossip = context.gossip();
+        const entries: AddrEntry[] = gossip.map((address, index) => ({
+          time: index % 2 === 0 ? now - 30 * 86_400 : now + 86_400,
+          services: 0x409n,
+          address,
+        }));
+        send('addr', encodeAddr(entries));
+        return true;
+      }
+      default:
+        return false;
     }
   }
 

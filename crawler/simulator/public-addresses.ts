@@ -52,8 +52,8 @@ export function randomPublicAddress(rng: Rng, port: number, ipv6Share: number, t
   for (;;) {
     let address: PeerAddress;
     if (rng.next() < ipv6Share) {
-      const bytes = Buffer.concat([Buffer.from(rng.pick(IPV6_BLOCKS).prefix, 'hex'), Buffer.alloc(8), rng.bytes(4)]);
-      bytes[8] = rng.int(0, 256);
+      // Each peer in its own /64 (the crawler keeps one node per IPv6 /64, as Bitnodes does).
+      const bytes = Buffer.concat([Buffer.from(rng.pick(IPV6_BLOCKS).prefix, 'hex'), rng.bytes(4), Buffer.alloc(4), rng.bytes(4)]);
       address = { host: formatIPv6(bytes), port, network: 'ipv6' };
     } else {
       address = { host: `${rng.pick(IPV4_BLOCKS).prefix}.${rng.int(0, 256)}.${rng.int(1, 255)}`, port, network: 'ipv4' };

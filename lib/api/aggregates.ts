@@ -32,7 +32,8 @@ export async function computeNetworkAggregates(sql: Sql): Promise<NetworkAggrega
     sql<{ total: number; online: number; latest_height: number | null; latency: number | null; uptime: number | null; pix: number | null }[]>`
       select count(*)::int as total,
              count(*) filter (where status = 'up')::int as online,
-             max(height) filter (where status = 'up') as latest_height,
+             -- Consensus height: the most common height of reachable nodes (the highest on a tie), so one lying peer cannot move it.
+             mode() within group (order by height desc) filter (where status = 'up' and height is not null) as latest_height,
              avg(latency_ms) filter (where status = 'up') as latency,
              avg(uptime_percentage) filter (where status = 'up') as uptime,
              avg(pix_score) filter (where status = 'up') as pix

@@ -1,4 +1,4 @@
-export { CHAIN_IDS, CHAIN_PRESETS, PEERSCOPE_USER_AGENT, type ChainId, type ChainPreset } from './presets';
+export { CHAIN_IDS, CHAIN_PRESETS, minimumPeerVersion, PEERSCOPE_USER_AGENT, type ChainId, type ChainPreset } from './presets';
 export {
   activeChain,
   applyCrawlerConfig,

@@ -21,6 +21,22 @@ export interface ChainPreset {
   userAgent: string;
   /** Whether the chain's reference client understands BIP155 addrv2/sendaddrv2. */
   supportsAddrV2: boolean;
+  /**
+   * The lowest protocol version a peer may announce to count as up, by block
+   * height (the entry with the highest fromHeight not above the peer's height
+   * applies). Peers below it are recorded but not counted as up.
+   */
+  minPeerVersions: readonly { fromHeight: number; version: number }[];
+}
+
+/** Bitnodes' and Bitcoin Core's floor (MIN_PEER_PROTO_VERSION was 31800; Bitnodes asks 70001). */
+const MIN_PEER_VERSION_70001 = [{ fromHeight: 0, version: 70001 }] as const;
+
+/** The minimum protocol version that applies to a peer announcing this height. */
+export function minimumPeerVersion(preset: Pick<ChainPreset, 'minPeerVersions'>, height: number): number {
+  let version = 0;
+  for (const rule of preset.minPeerVersions) if (height >= rule.fromHeight) version = rule.version;
+  return version;
 }
 
 export const PEERSCOPE_USER_AGENT = '/Peerscope:0.1.0/';
@@ -39,7 +55,6 @@ export const CHAIN_PRESETS: Record<ChainId, ChainPreset> = {
     dnsSeeds: [
       'seed.bitcoin.sipa.be',
       'dnsseed.bluematt.me',
-      'dnsseed.bitcoin.dashjr-list-of-p2p-nodes.us',
       'seed.bitcoin.jonasschnelli.ch',
       'seed.btc.petertodd.net',
       'seed.bitcoin.sprovoost.nl',
@@ -49,6 +64,7 @@ export const CHAIN_PRESETS: Record<ChainId, ChainPreset> = {
     ],
     userAgent: PEERSCOPE_USER_AGENT,
     supportsAddrV2: true,
+    minPeerVersions: MIN_PEER_VERSION_70001,
   },
   testnet: {
     id: 'testnet',
@@ -66,6 +82,7 @@ export const CHAIN_PRESETS: Record<ChainId, ChainPreset> = {
     ],
     userAgent: PEERSCOPE_USER_AGENT,
     supportsAddrV2: true,
+    minPeerVersions: MIN_PEER_VERSION_70001,
   },
   testnet4: {
     id: 'testnet4',
@@ -77,6 +94,7 @@ export const CHAIN_PRESETS: Record<ChainId, ChainPreset> = {
     dnsSeeds: ['seed.testnet4.bitcoin.sprovoost.nl', 'seed.testnet4.wiz.biz'],
     userAgent: PEERSCOPE_USER_AGENT,
     supportsAddrV2: true,
+    minPeerVersions: MIN_PEER_VERSION_70001,
   },
   signet: {
     id: 'signet',
@@ -89,6 +107,7 @@ export const CHAIN_PRESETS: Record<ChainId, ChainPreset> = {
     dnsSeeds: ['seed.signet.bitcoin.sprovoost.nl', 'seed.signet.achownodes.xyz'],
     userAgent: PEERSCOPE_USER_AGENT,
     supportsAddrV2: true,
+    minPeerVersions: MIN_PEER_VERSION_70001,
   },
   regtest: {
     id: 'regtest',
@@ -100,6 +119,7 @@ export const CHAIN_PRESETS: Record<ChainId, ChainPreset> = {
     dnsSeeds: [],
     userAgent: PEERSCOPE_USER_AGENT,
     supportsAddrV2: true,
+    minPeerVersions: MIN_PEER_VERSION_70001,
   },
   dogecoin: {
     id: 'dogecoin',
@@ -114,6 +134,7 @@ export const CHAIN_PRESETS: Record<ChainId, ChainPreset> = {
     userAgent: PEERSCOPE_USER_AGENT,
     // Dogecoin Core 1.14 predates BIP155.
     supportsAddrV2: false,
+    minPeerVersions: MIN_PEER_VERSION_70001,
   },
   litecoin: {
     id: 'litecoin',
@@ -133,6 +154,7 @@ export const CHAIN_PRESETS: Record<ChainId, ChainPreset> = {
     userAgent: PEERSCOPE_USER_AGENT,
     // Litecoin Core 0.21 is based on Bitcoin Core 0.21, which introduced BIP155.
     supportsAddrV2: true,
+    minPeerVersions: MIN_PEER_VERSION_70001,
   },
   dingocoin: {
     id: 'dingocoin',
@@ -141,11 +163,9 @@ export const CHAIN_PRESETS: Record<ChainId, ChainPreset> = {
     // Magic and port from dingocoin/dingocoin src/chainparams.cpp (mainnet).
     magic: 'c1c1c1c1',
     defaultPort: 33117,
-    // NOT confirmed from Dingocoin Core's version.h (not found): 70144 is the
-    // version the official dingocoin-nodes-map crawler announces for v1.18.0.
+    // PROTOCOL_VERSION in Dingocoin's src/version.h (confirmed).
     protocolVersion: 70144,
-    // First two from chainparams.cpp; seed1-3 from the official nodes-map
-    // config (release 1.18.1.0 "adds DNS seeds"; their chainparams entry was not seen).
+    // The five seeds of Dingocoin's src/chainparams.cpp (confirmed).
     dnsSeeds: [
       'dnsseed.dingocoin.com',
       'seed.australiacash.org',
@@ -156,6 +176,11 @@ export const CHAIN_PRESETS: Record<ChainId, ChainPreset> = {
     userAgent: PEERSCOPE_USER_AGENT,
     // Dogecoin 1.14 fork: no BIP155 support seen in its source.
     supportsAddrV2: false,
+    // Dingocoin's src/validation.cpp: past height 969730 its nodes refuse peers below 70141.
+    minPeerVersions: [
+      { fromHeight: 0, version: 70001 },
+      { fromHeight: 969_730, version: 70141 },
+    ],
   },
 };
 

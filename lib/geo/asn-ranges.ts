@@ -1,12 +1,16 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { ipv4ToNumber, ipv6ToBigInt } from './ip';
 
 /**
  * ASN lookups from the @ip-location-db/asn CSV files
  * (ip_range_start,ip_range_end,autonomous_system_number,autonomous_system_organization,
  * with numeric range bounds in the *-num.csv files). The family publishes no
- * ASN database in MMDB form on npm, so the ranges are loaded once into sorted
- * typed arrays and searched by bisection: synchronous, no allocation per IPv4 lookup.
+ * ASN database in MMDB form on npm (there is no @ip-location-db/asn-mmdb;
+ * MAXMIND_ASN_DB takes a GeoLite2-ASN .mmdb), so the ranges are streamed line
+ * by line into sorted typed arrays and searched by bisection: synchronous, no
+ * allocation per IPv4 lookup, and no transient copy of the whole file (which
+ * used to leave ~200 MB of freed heap in the process's RSS).
  */
 export interface AsnRecord {
   asn: number;
@@ -51,6 +55,66 @@ function lines(text: string): string[] {
   return text.split('\n').filter((line) => line.length > 0);
 }
 
+async function forEachRow(file: string, onRow: (row: ParsedRow) => void): Promise<void> {
+  const reader = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const line of reader) {
+    if (line.length === 0) continue;
+    const row = parseRow(line);
+    if (row) onRow(row);
+  }
+}
+
+/** The permutation that sorts values ascending, or null when they already are (the published files are). */
+function sortedOrder(values: readonly bigint[]): number[] | null {
+  let sorted = true;
+  for (let index = 1; index < values.length && sorted; index += 1) sorted = values[index - 1]! <= values[index]!;
+  if (sorted) return null;
+  return [...values.keys()].sort((a, b) => (values[a]! < values[b]! ? -1 : values[a]! > values[b]! ? 1 : 0));
+}
+
+/** Four uint32 columns that grow by doubling (start, end, asn, organization index). */
+class GrowingColumns {
+  private length = 0;
+  private start = new Uint32Array(1 << 16);
+  private end = new Uint32Array(1 << 16);
+  private asn = new Uint32Array(1 << 16);
+  private org = new Uint32Array(1 << 16);
+
+  push(start: number, end: number, asn: number, org: number): void {
+    if (this.length === this.start.length) {
+      const grow = (column: Uint32Array) => {
+        const next = new Uint32Array(column.length * 2);
+        next.set(column);
+        return next;
+      };
+      this.start = grow(this.start);
+      this.end = grow(this.end);
+      this.asn = grow(this.asn);
+      this.org = grow(this.org);
+    }
+    this.start[this.length] = start;
+    this.end[this.length] = end;
+    this.asn[this.length] = asn;
+    this.org[this.length] = org;
+    this.length += 1;
+  }
+
+  trimmed() {
+    const n = this.length;
+    return { start: this.start.slice(0, n), end: this.end.slice(0, n), asn: this.asn.slice(0, n), org: this.org.slice(0, n) };
+  }
+
+  sortedByStart() {
+    const columns = this.trimmed();
+    let sorted = true;
+    for (let index = 1; index < columns.start.length && sorted; index += 1) sorted = columns.start[index - 1]! <= columns.start[index]!;
+    if (sorted) return columns;
+    const order = Uint32Array.from(columns.start.keys()).sort((a, b) => columns.start[a]! - columns.start[b]!);
+    const pick = (column: Uint32Array) => Uint32Array.from(order, (index) => column[index]!);
+    return { start: pick(columns.start), end: pick(columns.end), asn: pick(columns.asn), org: pick(columns.org) };
+  }
+}
+
 export class AsnRangeTable {
   private constructor(
     private readonly v4Start: Uint32Array,
@@ -64,10 +128,35 @@ export class AsnRangeTable {
     private readonly organizations: string[],
   ) {}
 
-  /** Reads the IPv4 and IPv6 numeric CSVs (rows sorted by range start, as published). */
+  /** Streams the IPv4 and IPv6 numeric CSVs (rows sorted by range start, as published) into typed arrays. */
   static async load(ipv4CsvPath: string, ipv6CsvPath: string): Promise<AsnRangeTable> {
-    const [v4Text, v6Text] = await Promise.all([readFile(ipv4CsvPath, 'utf8'), readFile(ipv6CsvPath, 'utf8')]);
-    return AsnRangeTable.fromCsv(v4Text, v6Text);
+    const organizations = new OrganizationNames();
+    const v4 = new GrowingColumns();
+    const v6Start: bigint[] = [];
+    const v6End: bigint[] = [];
+    const v6 = new GrowingColumns();
+    const toV4 = (value: string) => (value.includes('.') ? ipv4ToNumber(value) : Number(value));
+    const toV6 = (value: string) => (value.includes(':') ? ipv6ToBigInt(value) : BigInt(value));
+    await forEachRow(ipv4CsvPath, (row) => v4.push(toV4(row.start), toV4(row.end), row.asn, organizations.intern(row.organization)));
+    await forEachRow(ipv6CsvPath, (row) => {
+      v6Start.push(toV6(row.start));
+      v6End.push(toV6(row.end));
+      v6.push(0, 0, row.asn, organizations.intern(row.organization));
+    });
+    const v4Columns = v4.sortedByStart();
+    const order = sortedOrder(v6Start);
+    const v6Columns = v6.trimmed();
+    return new AsnRangeTable(
+      v4Columns.start,
+      v4Columns.end,
+      v4Columns.asn,
+      v4Columns.org,
+      order ? order.map((index) => v6Start[index]!) : v6Start,
+      order ? order.map((index) => v6End[index]!) : v6End,
+      order ? Uint32Array.from(order, (index) => v6Columns.asn[index]!) : v6Columns.asn,
+      order ? Uint32Array.from(order, (index) => v6Columns.org[index]!) : v6Columns.org,
+      organizations.names,
+    );
   }
 
   /** Accepts numeric bounds (the *-num.csv files) or textual addresses (the plain files). */

@@ -20,6 +20,11 @@ export function parseIp(input: string): ParsedAddress | undefined {
   }
   if (!ipaddr.IPv6.isValid(raw)) return undefined;
   const v6 = ipaddr.IPv6.parse(raw);
+  // ipaddr.js reads IPv4-compatible "::1.2.3.4" (deprecated, RFC 4291) as IPv4-mapped; it is not.
+  const dotted = /^(.*:)\d+\.\d+\.\d+\.\d+$/.exec(raw);
+  if (dotted && ipaddr.IPv6.isValid(`${dotted[1]}0:0`) && ipaddr.IPv6.parse(`${dotted[1]}0:0`).parts.slice(0, 6).every((part) => part === 0)) {
+    return { ip: v6.toRFC5952String(), family: 'ipv6', range: 'ipv4Compatible' };
+  }
   if (v6.isIPv4MappedAddress()) {
     const v4 = v6.toIPv4Address();
     return { ip: v4.toString(), family: 'ipv4', range: v4.range() };
@@ -50,6 +55,30 @@ function ipv6Range(address: ipaddr.IPv6): string {
 export function isPublicAddress(address: ParsedAddress, policy: AddressPolicy = {}): boolean {
   if (address.range === 'unicast') return true;
   return address.range === 'loopback' && policy.allowLoopback === true;
+}
+
+/** Ranges a test network may use when its chain config sets allowNonPublicAddresses. */
+const TEST_NETWORK_RANGES = new Set(['loopback', 'private', 'uniqueLocal']);
+
+export interface PeerAddressPolicy {
+  /** Lets loopback and private (RFC 1918, ULA) addresses through; everything else non-public stays refused. */
+  allowNonPublicAddresses?: boolean;
+}
+
+/**
+ * Why a peer address (from gossip or DNS seeds) must not be stored or dialed,
+ * or null when it may: the registration rule (isPublicAddress), with loopback
+ * and private ranges let through for test networks. Documentation,
+ * benchmarking, multicast, reserved, 0.0.0.0/8, link-local, CGNAT and port 0
+ * are refused whatever the policy.
+ */
+export function peerAddressRefusal(host: string, port: number, policy: PeerAddressPolicy = {}): string | null {
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) return 'port 0 or out of range';
+  const parsed = parseIp(host);
+  if (!parsed) return 'not an IP address';
+  if (isPublicAddress(parsed)) return null;
+  if (policy.allowNonPublicAddresses && TEST_NETWORK_RANGES.has(parsed.range)) return null;
+  return describeRange(parsed.range);
 }
 
 /** Why an address is refused, for error details. */

@@ -1,4 +1,5 @@
 import { ProtocolError } from './errors';
+import { wireText } from './text';
 
 /** Bounds-checked cursor over a payload; every read past the end throws ProtocolError('truncated'). */
 export class ByteReader {
@@ -72,8 +73,9 @@ export class ByteReader {
     return this.bytes(this.boundedCount(maxLength, 'length'));
   }
 
+  /** A length-prefixed string, sanitised (see wireText): never holds NUL, control characters or invalid UTF-8. */
   varStr(maxLength: number): string {
-    return this.varBytes(maxLength).toString('utf8');
+    return wireText(this.varBytes(maxLength));
   }
 }
 

@@ -85,11 +85,16 @@ export function socks5Dialer(proxy: Socks5ProxyOptions): Dialer {
 }
 
 /**
- * The crawler's default: IP networks directly, onion and i2p through the
- * SOCKS5 proxy when one is configured (otherwise they are rejected).
+ * The crawler's default: IP networks directly, onion through the SOCKS5 (Tor)
+ * proxy and i2p through the I2P proxy when configured; otherwise they are
+ * rejected. An I2P address is never sent to the Tor proxy.
  */
-export function defaultDialer(proxy: Socks5ProxyOptions | null = null): Dialer {
-  const viaProxy = proxy ? socks5Dialer(proxy) : null;
-  return (address, signal) =>
-    (address.network === 'onion' || address.network === 'i2p') && viaProxy ? viaProxy(address, signal) : directDialer(address, signal);
+export function defaultDialer(proxy: Socks5ProxyOptions | null = null, i2pProxy: Socks5ProxyOptions | null = null): Dialer {
+  const viaTor = proxy ? socks5Dialer(proxy) : null;
+  const viaI2p = i2pProxy ? socks5Dialer(i2pProxy) : null;
+  return (address, signal) => {
+    if (address.network === 'onion' && viaTor) return viaTor(address, signal);
+    if (address.network === 'i2p' && viaI2p) return viaI2p(address, signal);
+    return directDialer(address, signal);
+  };
 }

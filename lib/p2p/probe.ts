@@ -1,7 +1,13 @@
 /**
  * One probe of one peer: dial, version/verack handshake (with sendaddrv2
- * when the chain supports it), a ping round trip, getaddr and a bounded
- * window collecting addr/addrv2, then close. Never throws; the socket is
+ * when the chain supports it), a ping round trip and, unless the caller
+ * says the peer's answer is still cached, getaddr: addr/addrv2 messages are
+ * collected until `addrQuietMs` pass without a new one (at most
+ * addrWindowMs), then close. Gossip discipline: a message with more than
+ * 1000 entries is ignored (and noted on the result), entries outside the
+ * freshness window are dropped, at most maxLearned addresses are kept.
+ * A peer below the chain's minimum protocol version is recorded (version
+ * kept) but not ok. Never throws; the socket is
  * always destroyed; every wait has a timeout; memory per probe is bounded
  * by maxPayloadBytes (frame buffer) and maxLearned (addresses kept).
  *
@@ -16,6 +22,7 @@ import { addressKey, type PeerAddress, type PeerVersion, type ProbeResult } from
 import { directDialer, type Dialer } from './dialer';
 import { ProtocolError } from './errors';
 import { encodeFrame, FrameDecoder, magicBytes, type Frame } from './frame';
+import { isFreshEntry } from './gossip-policy';
 import {
   ADDRV2_MIN_PROTOCOL_VERSION,
   decodeMessage,
@@ -39,7 +46,20 @@ export interface ProbeOptions {
   /** Start height we announce (0 is fine for a crawler). */
   startHeight?: number;
   signal?: AbortSignal;
+  /** Send getaddr and collect the answer (default true); false for a handshake-only probe. */
+  getaddr?: boolean;
+  /** How long without a new addr message ends the collection (default 500 ms). */
+  addrQuietMs?: number;
+  /** Gossiped entries older than this or further in the future are dropped (defaults 3 days, 10 min). */
+  addrMaxAgeSeconds?: number;
+  addrMaxFutureSeconds?: number;
+  /** The lowest protocol version that counts as up for a peer at this height (default: no minimum). */
+  minPeerVersion?: (startHeight: number) => number;
 }
+
+export const DEFAULT_ADDR_QUIET_MS = 500;
+export const DEFAULT_ADDR_MAX_AGE_SECONDS = 3 * 86_400;
+export const DEFAULT_ADDR_MAX_FUTURE_SECONDS = 600;
 
 export const DEFAULT_PROBE_TIMEOUTS: CrawlerTimeouts = { connectMs: 5000, handshakeMs: 10_000, pingMs: 5000, addrWindowMs: 8000, totalMs: 30_000 };
 const DEFAULT_MAX_LEARNED = 1000;
@@ -111,7 +131,14 @@ export async function probePeer(address: PeerAddress, options: ProbeOptions): Pr
     let pingNonce: bigint | null = null;
     let pingSentAt = 0;
     let pingSettled = false;
-    let addrSettled = false;
+    const wantsAddresses = options.getaddr ?? true;
+    let addrSettled = !wantsAddresses;
+    let addrQuietTimer: NodeJS.Timeout | null = null;
+    const notes: string[] = [];
+    const freshness = {
+      maxAgeSeconds: options.addrMaxAgeSeconds ?? DEFAULT_ADDR_MAX_AGE_SECONDS,
+      maxFutureSeconds: options.addrMaxFutureSeconds ?? DEFAULT_ADDR_MAX_FUTURE_SECONDS,
+    };
 
     const schedule = (ms: number, fn: () => void) => {
       const timer = setTimeout(() => {
@@ -139,7 +166,8 @@ export async function probePeer(address: PeerAddress, options: ProbeOptions): Pr
       socket.destroy();
       result.learned = [...learned.values()];
       if (!handshakeDone && !error) error = 'closed before handshake';
-      if (error) result.error = error;
+      const said = [...notes, ...(error ? [error] : [])];
+      if (said.length) result.error = said.join('; ');
       resolve(result);
     };
 
@@ -153,40 +181,77 @@ export async function probePeer(address: PeerAddress, options: ProbeOptions): Pr
 
     const onHandshakeDone = () => {
       handshakeDone = true;
-      result.ok = true;
       result.latencyMs = Math.round((performance.now() - dialStarted) * 100) / 100;
       cancel(handshakeTimer);
+      const minimum = options.minPeerVersion?.(theirVersion?.startHeight ?? 0) ?? 0;
+      if (theirVersion && theirVersion.protocolVersion < minimum) {
+        // Recorded with what it said, but not counted as up; nothing more to ask it.
+        finish(`protocol version ${theirVersion.protocolVersion} below the chain's minimum ${minimum}`);
+        return;
+      }
+      result.ok = true;
       pingNonce = randomNonce();
       pingSentAt = performance.now();
       send('ping', encodeNonce(pingNonce));
-      send('getaddr');
       schedule(timeouts.pingMs, () => {
         pingSettled = true;
         maybeFinishAfterHandshake();
       });
+      if (!wantsAddresses) return;
+      send('getaddr');
       schedule(timeouts.addrWindowMs, () => {
         addrSettled = true;
         maybeFinishAfterHandshake();
       });
     };
 
+    const settleAddresses = () => {
+      addrSettled = true;
+      maybeFinishAfterHandshake();
+    };
+
     const collect = ({ entries }: AddrDecodeResult) => {
+      const now = Math.floor(Date.now() / 1000);
       for (const entry of entries) {
         if (learned.size >= maxLearned) break;
+        if (!isFreshEntry(entry, { now, ...freshness })) continue;
         const key = addressKey(entry.address);
         if (!learned.has(key)) learned.set(key, entry.address);
       }
-      // A getaddr answer is a batch; a lone entry is usually the peer announcing itself.
-      if (entries.length > 1 || learned.size >= maxLearned) {
-        addrSettled = true;
-        maybeFinishAfterHandshake();
+      addrMessageArrived();
+    };
+
+    /** The answer to getaddr may come in several messages (and after a one-entry self-announcement): collect until a short quiet period passes without a new one. */
+    const addrMessageArrived = () => {
+      if (!wantsAddresses || addrSettled) return;
+      if (learned.size >= maxLearned) {
+        settleAddresses();
+        return;
+      }
+      cancel(addrQuietTimer);
+      addrQuietTimer = schedule(options.addrQuietMs ?? DEFAULT_ADDR_QUIET_MS, settleAddresses);
+    };
+
+    /** addr/addrv2 decoding: a message over the 1000-entry limit is ignored and noted, other damage ends the probe. */
+    const decodeGossip = (frame: Frame) => {
+      try {
+        return decodeMessage(frame);
+      } catch (error) {
+        if (error instanceof ProtocolError && error.code === 'too-many-entries') {
+          if (notes.length < 4) notes.push(`protocol: ${frame.command} ignored: ${error.message}`);
+          addrMessageArrived();
+          return null;
+        }
+        throw error;
       }
     };
 
     const handleFrame = (frame: Frame) => {
       // Once we have what we want from addr gossip, skip decoding further floods.
-      if ((frame.command === 'addr' || frame.command === 'addrv2') && (learned.size >= maxLearned || !handshakeDone)) return;
-      const message = decodeMessage(frame);
+      const gossip = frame.command === 'addr' || frame.command === 'addrv2';
+      if (gossip && (learned.size >= maxLearned || !handshakeDone || addrSettled)) return;
+      const message = gossip ? decodeGossip(frame) : decodeMessage(frame);
+      if (!message) return;
       switch (message.command) {
         case 'version':
           if (theirVersion) return;

@@ -23,7 +23,7 @@ export const MESSAGE_CHAINS: Record<string, MessageChain> = {
   rbtc: { magic: 'Bitcoin Signed Message:\n', p2pkhVersion: 0x6f },
   doge: { magic: 'Dogecoin Signed Message:\n', p2pkhVersion: 0x1e },
   ltc: { magic: 'Litecoin Signed Message:\n', p2pkhVersion: 0x30 },
-  // Dingocoin is a Dogecoin fork; its addresses start with "D" like Dogecoin's.
+  // Confirmed by Dingocoin's src/chainparams.cpp (P2PKH 0x1e, addresses start with "D") and its message magic.
   dingo: { magic: 'Dingocoin Signed Message:\n', p2pkhVersion: 0x1e },
 };
 

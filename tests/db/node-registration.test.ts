@@ -9,6 +9,9 @@ import { GET as statusRoute, POST as registerRoute } from '../../app/api/nodes/r
 import { openMigratedTestDatabase, type TestDatabase } from '../helpers/database';
 import { authed, createTestUser } from '../helpers/accounts';
 import { startSimulatedNetwork } from '../../crawler/simulator';
+import { startPeerServer } from '../../crawler/simulator/peer-server';
+import { CHAIN_PRESETS } from '../../lib/chains/presets';
+import { magicBytes } from '../../lib/p2p/frame';
 
 const reachable = async (address: PeerAddress): Promise<ProbeResult> => ({
   address,
@@ -113,6 +116,31 @@ describe('node registration', () => {
       assert.equal(body.probe.ok, true);
     } finally {
       await network.stop();
+    }
+  });
+
+  it('registers a peer whose user agent carries a NUL byte (sanitised at decode, never a 500)', async () => {
+    const user = await createTestUser(database.sql, 'nul@example.com');
+    const chain = CHAIN_PRESETS.bitcoin;
+    const self = { host: '127.0.0.1', port: 0, network: 'ipv4' as const };
+    const server = await startPeerServer(
+      '127.0.0.1',
+      0,
+      { behaviour: 'nul-agent', userAgent: '/Satoshi:28.1.0/', protocolVersion: chain.protocolVersion, services: 1033n, startHeight: 880_000, delayMs: 0, announcesSelf: false, seed: 1 },
+      { magic: magicBytes(chain.magic), supportsAddrV2: true, self, gossip: () => [] },
+    );
+    process.env.PEERSCOPE_ALLOW_LOOPBACK_NODES = '1';
+    setNodeProber(undefined);
+    try {
+      const response = await registerRoute(
+        authed('/api/nodes/register', user.token, { method: 'POST', body: JSON.stringify({ ip: '127.0.0.1', port: server.port }) }),
+        {},
+      );
+      assert.equal(response.status, 201, await response.clone().text());
+      const body = await response.json();
+      assert.equal(body.node.user_agent, '/EvilCore:1.0/');
+    } finally {
+      await server.close();
     }
   });
 

@@ -5,6 +5,7 @@ import {
   backoffDelayMs,
   nodesDueForProbe,
   pruneChecks,
+  pruneNeverReached,
   recomputeScores,
   recordProbeResults,
 } from '../../lib/crawler/persist';
@@ -319,5 +320,27 @@ describe(`nodesDueForProbe and pruneChecks on ${testBackend()}`, () => {
     const rows = await sql`select checked_at from node_checks`;
     assert.deepEqual(rows.map((row) => row.checked_at), [at(200)]);
     assert.equal(await pruneChecks(sql, { olderThan: at(150) }), 0);
+  });
+
+  it('prunes gossiped addresses never reached after K attempts over D days, and nothing else', async () => {
+    const { sql } = database;
+    const now = at(10 * 24 * 60);
+    const old = at(0);
+    const recent = at(10 * 24 * 60 - 60);
+    await sql`
+      insert into nodes (ip, port, network, source, first_seen, last_seen, consecutive_failures) values
+        ('198.51.100.1', 8333, 'ipv4', 'discovered', ${old}, null, 5),
+        ('198.51.100.2', 8333, 'ipv4', 'discovered', ${old}, null, 4),
+        ('198.51.100.3', 8333, 'ipv4', 'discovered', ${recent}, null, 9),
+        ('198.51.100.4', 8333, 'ipv4', 'discovered', ${old}, ${old}, 50),
+        ('198.51.100.5', 8333, 'ipv4', 'registered', ${old}, null, 50),
+        ('198.51.100.6', 8333, 'ipv4', 'discovered', ${old}, null, 50)`;
+    await recordProbeResults(sql, [down('198.51.100.6', 10 * 24 * 60 - 5)], { now });
+    await sql`update nodes set last_seen = null, consecutive_failures = 51 where ip = '198.51.100.6'`;
+    assert.ok((await pruneNeverReached(sql, { now, attempts: 5, days: 3 })) >= 2); // also earlier tests' dead rows
+    const left = await sql<{ ip: string }[]>`select ip from nodes where ip like '198.51.100.%' order by ip`;
+    assert.deepEqual(left.map((row) => row.ip), ['198.51.100.2', '198.51.100.3', '198.51.100.4', '198.51.100.5']);
+    const [checks] = await sql<{ n: number }[]>`select count(*)::int as n from node_checks c join nodes n on n.id = c.node_id where n.ip = '198.51.100.6'`;
+    assert.equal(checks!.n, 0, 'its checks went with it');
   });
 });

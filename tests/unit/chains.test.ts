@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { activeChain, CHAIN_IDS, CHAIN_PRESETS, resetActiveChain, resolveChain } from '../../lib/chains';
+import { activeChain, applyCrawlerConfig, CHAIN_IDS, CHAIN_PRESETS, minimumPeerVersion, resetActiveChain, resolveChain } from '../../lib/chains';
 
 function configFile(content: unknown): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'peerscope-chain-')), 'crawler.json');
@@ -74,5 +74,40 @@ describe('resolveChain', () => {
       else process.env.CHAIN = previous;
       resetActiveChain();
     }
+  });
+});
+
+describe('crawler hygiene settings', () => {
+  it('allows non-public gossip only on regtest by default, or when the config says exactly "allowNonPublicAddresses": true', () => {
+    assert.equal(resolveChain({}).crawler.allowNonPublicAddresses, false);
+    assert.equal(resolveChain({ CHAIN: 'regtest' }).crawler.allowNonPublicAddresses, true);
+    assert.equal(applyCrawlerConfig(CHAIN_PRESETS.bitcoin, { allowNonPublicAddresses: true }).crawler.allowNonPublicAddresses, true);
+    assert.throws(() => applyCrawlerConfig(CHAIN_PRESETS.bitcoin, { allowPrivateAddresses: true }), /allowPrivateAddresses/);
+  });
+  it('reads the deny list, gossip window, getaddr interval, pruning and reverse DNS, rejecting bad values', () => {
+    const chain = applyCrawlerConfig(CHAIN_PRESETS.bitcoin, {
+      denyList: { cidrs: ['203.0.113.0/24', '2001:db8::/32'], asns: [64496] },
+      addrMaxAgeSeconds: 86_400,
+      getaddrIntervalHours: [2, 4],
+      pruneNeverReached: { attempts: 8 },
+      reverseDns: { enabled: false },
+      i2pProxy: '127.0.0.1:4447',
+    });
+    assert.deepEqual(chain.crawler.denyList, { cidrs: ['203.0.113.0/24', '2001:db8::/32'], asns: [64496] });
+    assert.equal(chain.crawler.addrMaxAgeSeconds, 86_400);
+    assert.equal(chain.crawler.addrMaxFutureSeconds, 600);
+    assert.deepEqual(chain.crawler.getaddrIntervalHours, [2, 4]);
+    assert.deepEqual(chain.crawler.pruneNeverReached, { attempts: 8, days: 3 });
+    assert.equal(chain.crawler.reverseDns.enabled, false);
+    assert.deepEqual(chain.crawler.i2pProxy, { host: '127.0.0.1', port: 4447 });
+    assert.throws(() => applyCrawlerConfig(CHAIN_PRESETS.bitcoin, { denyList: { cidrs: ['not a cidr'] } }), /denyList\.cidrs/);
+    assert.throws(() => applyCrawlerConfig(CHAIN_PRESETS.bitcoin, { getaddrIntervalHours: [6, 1] }), /getaddrIntervalHours/);
+  });
+  it('knows each chain minimum peer version (Dingocoin 70141 past height 969730) and the current seeds', () => {
+    assert.equal(minimumPeerVersion(CHAIN_PRESETS.bitcoin, 880_000), 70001);
+    assert.equal(minimumPeerVersion(CHAIN_PRESETS.dingocoin, 969_729), 70001);
+    assert.equal(minimumPeerVersion(CHAIN_PRESETS.dingocoin, 969_730), 70141);
+    assert.ok(!CHAIN_PRESETS.bitcoin.dnsSeeds.includes('dnsseed.bitcoin.dashjr-list-of-p2p-nodes.us'));
+    assert.equal(CHAIN_PRESETS.dingocoin.dnsSeeds.length, 5);
   });
 });

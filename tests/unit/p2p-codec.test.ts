@@ -64,6 +64,17 @@ describe('compactSize and var_str', () => {
     expectProtocolError(() => new ByteReader(hex('feffffffff41')).varStr(256), 'string-too-long');
     assert.equal(new ByteReader(hex('03616263')).varStr(256), 'abc');
   });
+  it('makes wire text safe at decode: NUL, C0 controls, DEL and invalid UTF-8 are removed, real UTF-8 kept', () => {
+    const text = (bytes: Buffer) => new ByteReader(Buffer.concat([encodeCompactSize(bytes.length), bytes])).varStr(256);
+    assert.equal(text(Buffer.from('/Evil\x00Core:1.0/', 'latin1')), '/EvilCore:1.0/');
+    assert.equal(text(Buffer.from('/a\x01\x1b[31m\x7fb\n/', 'latin1')), '/a[31mb/');
+    assert.equal(text(Buffer.concat([Buffer.from('/x'), Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80]), Buffer.from('y/')])), '/x(y/');
+    assert.equal(text(Buffer.from('/Bücher:1.0/')), '/Bücher:1.0/');
+    const version = decodeVersion(
+      encodeVersion({ protocolVersion: 70016, userAgent: '/Evil\u0000Core:1.0/', startHeight: 5 }),
+    );
+    assert.equal(version.userAgent, '/EvilCore:1.0/');
+  });
 });
 
 describe('addresses', () => {

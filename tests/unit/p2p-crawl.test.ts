@@ -17,7 +17,7 @@ describe('crawlNetwork on a simulated network', () => {
   });
   after(() => network.stop());
 
-  const realProbe = (maxLearned = 300): ProbeFunction => (address, signal) => probePeer(address, { chain, dialer: network.dialer, timeouts, maxLearned, signal });
+  const realProbe = (maxLearned = 300): ProbeFunction => (address, signal) => probePeer(address, { chain, dialer: network.dialer, timeouts, maxLearned, signal, addrQuietMs: 100 });
 
   it('discovers every reachable peer, reports hostile ones as failed, records onions without dialing, and bounds concurrency', async () => {
     const results = new Map<string, ProbeResult>();

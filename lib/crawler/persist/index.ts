@@ -9,5 +9,7 @@ export {
   type DueNode,
   type DueOptions,
 } from './due';
-export { pruneChecks, retentionCutoff } from './prune';
+export { pruneChecks, pruneNeverReached, retentionCutoff, type NeverReachedRule } from './prune';
+export { isDataError } from './data-error';
 export { recomputeScores, type RecomputeResult } from '../measure/recompute';
+export { recordHostnames } from './hostnames';

@@ -124,7 +124,8 @@ type Tx = postgres.TransactionSql<Record<string, never>>;
 async function upsertProbedNodes(tx: Tx, outcomes: AddressOutcome[], options: RecordOptions): Promise<number> {
   const hosts = outcomes.map((o) => o.address.host);
   const geo = geoColumns(options.geo, hosts);
-  const versions = outcomes.map((o) => (o.latest.ok ? o.latest.version : undefined));
+  // A peer below the chain's minimum protocol version is down but its handshake facts are kept.
+  const versions = outcomes.map((o) => o.latest.version);
   // New addresses first (their first_seen is their first probe); then one update applies the batch to every row.
   const inserted = await tx`
     insert into nodes (ip, port, network, status, first_seen, updated_at)
@@ -136,11 +137,11 @@ async function upsertProbedNodes(tx: Tx, outcomes: AddressOutcome[], options: Re
   await tx`
     update nodes n
     set status = case when i.ok then 'up' else 'down' end,
-        protocol_version = case when i.ok then coalesce(i.protocol_version, n.protocol_version) else n.protocol_version end,
-        user_agent = case when i.ok then coalesce(i.user_agent, n.user_agent) else n.user_agent end,
-        services = case when i.ok then coalesce(i.services, n.services) else n.services end,
-        height = case when i.ok then coalesce(i.height, n.height) else n.height end,
-        relay = case when i.ok then coalesce(i.relay, n.relay) else n.relay end,
+        protocol_version = coalesce(i.protocol_version, n.protocol_version),
+        user_agent = coalesce(i.user_agent, n.user_agent),
+        services = coalesce(i.services, n.services),
+        height = coalesce(i.height, n.height),
+        relay = coalesce(i.relay, n.relay),
         latency_ms = case when i.ok then coalesce(i.latency_ms, n.latency_ms) else n.latency_ms end,
         last_seen = coalesce(i.last_seen, n.last_seen),
         last_checked = i.last_checked,
@@ -201,7 +202,7 @@ async function upsertProbedNodes(tx: Tx, outcomes: AddressOutcome[], options: Re
 }
 
 async function insertChecks(tx: Tx, results: ProbeResult[]): Promise<number> {
-  const versions = results.map((r) => (r.ok ? r.version : undefined));
+  const versions = results.map((r) => r.version);
   const written = await tx`
     insert into node_checks (node_id, checked_at, status, latency_ms, protocol_version, user_agent, services, height, error)
     select n.id, c.checked_at, c.status, c.latency_ms, c.protocol_version, c.user_agent, c.services, c.height, c.error
@@ -214,7 +215,7 @@ async function insertChecks(tx: Tx, results: ProbeResult[]): Promise<number> {
       ${pgArray(versions.map((v) => v?.userAgent))}::text[],
       ${pgArray(versions.map((v) => v?.services))}::numeric[],
       ${pgArray(versions.map((v) => v?.startHeight))}::int[],
-      ${pgArray(results.map((r) => (r.ok ? null : (r.error ?? 'failed'))))}::text[]
+      ${pgArray(results.map((r) => r.error ?? (r.ok ? null : 'failed')))}::text[]
     ) as c(ip, port, checked_at, status, latency_ms, protocol_version, user_agent, services, height, error)
     join nodes n on n.ip = c.ip and n.port = c.port`;
   return written.count;
