@@ -4,12 +4,14 @@ import type { Sql } from '../db/client';
 import { HttpError, tooManyRequests } from '../http/http-error';
 import { allowLoopbackNodes, describeRange, isPublicAddress, parseIp } from '../net/ip-policy';
 import { getSetting } from '../settings/app-settings';
+import { portSchema } from '../http/id-schemas';
+import { withUserQuotaLock } from '../quotas/user-quota';
 import type { NodeProber } from './prober';
 
 export const registerNodeSchema = z
   .object({
     ip: z.string().trim().min(2).max(64),
-    port: z.number().int().min(1).max(65535),
+    port: portSchema,
     label: z.string().trim().min(1).max(80).optional(),
   })
   .strict();
@@ -29,6 +31,8 @@ export function validateNodeAddress(ip: string, port: number, allowLoopback = al
 }
 
 export interface RegistrationResult {
+  success: true;
+  message: string;
   node: { id: string; ip: string; port: number; status: string; protocol_version: number | null; user_agent: string | null; latency_ms: number | null };
   label: string | null;
   probe: { ok: boolean; latency_ms: number | null; error: string | null; checked_at: Date };
@@ -75,10 +79,36 @@ export async function runProbe(probe: NodeProber, address: PeerAddress): Promise
   }
 }
 
+export const REGISTERED_MESSAGE = 'Node registered successfully! The crawler will update its details shortly.';
+
 /**
- * Registers a node for a user: validates the address, enforces the hourly limit, probes it
- * (version/verack), and when it answers, upserts the node and links it in user_nodes.
- * An unreachable node is recorded as an attempt and answered 422.
+ * Reserves one of the user's hourly registration attempts: under the user's quota lock,
+ * counts the attempts of the last hour (pending probes included) and inserts a pending
+ * attempt (reachable null). Throws 429 with Retry-After when the hour is used up.
+ */
+async function reserveAttempt(sql: Sql, userId: string, address: PeerAddress): Promise<string> {
+  return withUserQuotaLock(sql, userId, async (tx) => {
+    const max = await getSetting(tx, 'registration.max_per_hour');
+    const [recent] = await tx<{ count: number; oldest: Date | null }[]>`
+      select count(*)::int as count, min(created_at) as oldest from node_registrations
+      where user_id = ${userId} and created_at > now() - interval '1 hour'`;
+    if ((recent?.count ?? 0) >= max) {
+      const retry = recent?.oldest ? (recent.oldest.getTime() + 3_600_000 - Date.now()) / 1000 : 3600;
+      throw tooManyRequests(`You can register at most ${max} nodes per hour.`, retry);
+    }
+    const [attempt] = await tx<{ id: string }[]>`
+      insert into node_registrations (user_id, ip, port, reachable)
+      values (${userId}, ${address.host}, ${address.port}, null)
+      returning id::text as id`;
+    return attempt!.id;
+  });
+}
+
+/**
+ * Registers a node for a user: validates the address, reserves an attempt of the hourly
+ * limit (race-free, counted while the probe runs), probes it (version/verack), and when it
+ * answers, upserts the node and links it in user_nodes. An unreachable node completes the
+ * attempt as failed and is answered 422.
  */
 export async function registerNode(
   sql: Sql,
@@ -87,20 +117,11 @@ export async function registerNode(
   options: { probe: NodeProber; allowLoopback?: boolean },
 ): Promise<RegistrationResult> {
   const address = validateNodeAddress(input.ip, input.port, options.allowLoopback ?? allowLoopbackNodes());
-  const max = await getSetting(sql, 'registration.max_per_hour');
-  const [recent] = await sql<{ count: number; oldest: Date | null }[]>`
-    select count(*)::int as count, min(created_at) as oldest from node_registrations
-    where user_id = ${userId} and created_at > now() - interval '1 hour'`;
-  if ((recent?.count ?? 0) >= max) {
-    const retry = recent?.oldest ? (recent.oldest.getTime() + 3_600_000 - Date.now()) / 1000 : 3600;
-    throw tooManyRequests(`You can register at most ${max} nodes per hour.`, retry);
-  }
+  const attemptId = await reserveAttempt(sql, userId, address);
   const result = await runProbe(options.probe, address);
   const probe = { ok: result.ok, latency_ms: result.latencyMs ?? null, error: result.error ?? null, checked_at: result.checkedAt };
   if (!result.ok) {
-    await sql`
-      insert into node_registrations (user_id, ip, port, reachable, error)
-      values (${userId}, ${address.host}, ${address.port}, false, ${result.error ?? 'no handshake'})`;
+    await sql`update node_registrations set reachable = false, error = ${result.error ?? 'no handshake'} where id = ${attemptId}`;
     throw new HttpError(422, 'Node unreachable', `The node at ${address.host}:${address.port} did not complete a handshake: ${result.error ?? 'no answer'}.`);
   }
   return sql.begin(async (tx) => {
@@ -111,10 +132,10 @@ export async function registerNode(
       on conflict (user_id, node_id) do update set label = coalesce(excluded.label, user_nodes.label)
       returning label`;
     await t`
-      insert into node_registrations (user_id, ip, port, node_id, reachable, protocol_version, user_agent, latency_ms)
-      values (${userId}, ${address.host}, ${address.port}, ${node.id}, true, ${result.version?.protocolVersion ?? null},
-        ${result.version?.userAgent ?? null}, ${result.latencyMs ?? null})`;
-    return { node, label: link?.label ?? null, probe };
+      update node_registrations set node_id = ${node.id}, reachable = true, protocol_version = ${result.version?.protocolVersion ?? null},
+        user_agent = ${result.version?.userAgent ?? null}, latency_ms = ${result.latencyMs ?? null}
+      where id = ${attemptId}`;
+    return { success: true as const, message: REGISTERED_MESSAGE, node, label: link?.label ?? null, probe };
   });
 }
 
