@@ -4,7 +4,7 @@ import { UpstashRateLimiter } from './upstash';
 import type { RateLimiter } from './types';
 
 export type { RateLimiter, RateLimitResult } from './types';
-export { RATE_LIMIT_WINDOW_MS } from './types';
+export { RATE_LIMIT_HOUR_MS, RATE_LIMIT_WINDOW_MS } from './types';
 
 const rateLimitEnvSchema = z.object({
   REDIS_URL: z

@@ -15,8 +15,10 @@ export interface RateLimitResult {
  */
 export interface RateLimiter {
   readonly backend: 'memory' | 'redis' | 'upstash';
-  limit(identifier: string, limitPerWindow: number): Promise<RateLimitResult>;
+  /** `windowMs` defaults to RATE_LIMIT_WINDOW_MS (API keys count per hour). */
+  limit(identifier: string, limitPerWindow: number, windowMs?: number): Promise<RateLimitResult>;
   close?(): Promise<void>;
 }
 
 export const RATE_LIMIT_WINDOW_MS = 60_000;
+export const RATE_LIMIT_HOUR_MS = 3_600_000;
