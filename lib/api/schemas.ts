@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { listUsersQuerySchema } from '../admin/users';
+import { alertHistoryQuerySchema, unsubscribeTokenSchema } from '../alerts/subscriptions';
 import { registrationQuerySchema } from '../nodes/register';
 import { nodeRefSchema } from './node-ref';
 
@@ -90,14 +91,8 @@ export const auditQuerySchema = z
 export const moderationQuerySchema = z
   .object({ status: z.enum(['needs_review', 'pending']).default('needs_review'), limit: z.coerce.number().int().min(1).max(200).default(50) });
 
-export const alertHistoryQuerySchema = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    before: z.coerce.number().int().positive().optional(),
-    subscription_id: z.uuid().optional(),
-  });
-
-export const unsubscribeQuerySchema = z.object({ token: z.string().trim().min(16).max(200) });
+export { alertHistoryQuerySchema };
+export const unsubscribeQuerySchema = z.object({ token: unsubscribeTokenSchema });
 
 export const nodeParamsSchema = z.object({ id: nodeRefSchema });
 export const bitnodesNodeParamsSchema = z.object({ address: nodeRefSchema });
