@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { listUsersQuerySchema } from '../admin/users';
 import { alertHistoryQuerySchema, unsubscribeTokenSchema } from '../alerts/subscriptions';
 import { registrationQuerySchema } from '../nodes/register';
+import { moderationQuerySchema } from '../verification/service';
 import { nodeRefSchema } from './node-ref';
 
 /**
@@ -88,8 +89,7 @@ export const auditQuerySchema = z
     action: z.string().trim().min(1).max(100).optional(),
   });
 
-export const moderationQuerySchema = z
-  .object({ status: z.enum(['needs_review', 'pending']).default('needs_review'), limit: z.coerce.number().int().min(1).max(200).default(50) });
+export { moderationQuerySchema };
 
 export { alertHistoryQuerySchema };
 export const unsubscribeQuerySchema = z.object({ token: unsubscribeTokenSchema });
@@ -136,6 +136,7 @@ export const QUERY_SCHEMAS = {
   '/api/alerts/unsubscribe': unsubscribeQuerySchema,
   '/api/alerts/process': emptyQuerySchema,
   '/api/admin/users': listUsersQuerySchema,
+  '/api/admin/users/{id}/ban': emptyQuerySchema,
   '/api/admin/settings': emptyQuerySchema,
   '/api/admin/audit': auditQuerySchema,
   '/api/admin/moderation': moderationQuerySchema,

@@ -8,7 +8,7 @@ import { checkVerification, signMessageText, startVerification } from '../../lib
 import type { DnsSeam } from '../../lib/verification/methods';
 import { POST as startRoute } from '../../app/api/verification/route';
 import { POST as checkRoute } from '../../app/api/verification/[id]/check/route';
-import { GET as queueRoute } from '../../app/api/admin/moderation/route';
+import { GET as queueRoute, POST as moderationRoute } from '../../app/api/admin/moderation/route';
 import { POST as decideRoute } from '../../app/api/admin/moderation/[id]/route';
 import { openMigratedTestDatabase, type TestDatabase } from '../helpers/database';
 import { authed, createTestUser, insertNode, params } from '../helpers/accounts';
@@ -141,17 +141,30 @@ describe('node verification', () => {
     const [node] = await database.sql`select verified from nodes where id = ${nodeId}`;
     assert.equal(node!.verified, false);
 
-    const queue = await (await queueRoute(authed('/api/admin/moderation', admin.token), {})).json();
-    assert.ok(queue.queue.some((item: { id: string }) => item.id === verification.id));
+    const queue = await (await queueRoute(authed('/api/admin/moderation?page=1&limit=10', admin.token), {})).json();
+    const item = queue.items.find((candidate: { id: string }) => candidate.id === verification.id);
+    assert.deepEqual(
+      { item_type: item.item_type, item_id: item.item_id, user_id: item.user_id, status: item.status, node_info: item.node_info, verification_info: item.verification_info },
+      { item_type: 'verification', item_id: verification.id, user_id: owner.id, status: 'needs_review', node_info: { ip: '7.7.7.7', port: 8333, country_name: null },
+        verification_info: { method: 'dns_txt', created_at: item.created_at } },
+    );
+    assert.deepEqual(queue.pagination, { page: 1, limit: 10, total: queue.items.length, pages: 1 });
+
+    const flag = await moderationRoute(authed('/api/admin/moderation', admin.token, { method: 'POST', body: JSON.stringify({ itemId: verification.id, action: 'flag', notes: 'look again' }) }), {});
+    assert.equal(flag.status, 200);
+    assert.equal((await flag.json()).item.status, 'needs_review', 'a flagged item stays in the queue');
+    const flagged = await (await queueRoute(authed('/api/admin/moderation', admin.token), {})).json();
+    assert.equal(flagged.items.find((candidate: { id: string }) => candidate.id === verification.id).flagged, true);
+    assert.equal((await moderationRoute(authed('/api/admin/moderation', admin.token, { method: 'POST', body: JSON.stringify({ itemId: verification.id, action: 'explode' }) }), {})).status, 400);
     const notAdmin = await queueRoute(authed('/api/admin/moderation', owner.token), {});
     assert.equal(notAdmin.status, 403);
 
-    const approve = await decideRoute(authed('/x', admin.token, { method: 'POST', body: JSON.stringify({ action: 'approve' }) }), params({ id: verification.id }));
+    const approve = await moderationRoute(authed('/api/admin/moderation', admin.token, { method: 'POST', body: JSON.stringify({ itemId: verification.id, action: 'approve', notes: 'ok' }) }), {});
     assert.equal(approve.status, 200);
-    assert.equal((await approve.json()).verification.status, 'verified');
+    assert.equal((await approve.json()).item.status, 'verified');
     const [after] = await database.sql`select verified from nodes where id = ${nodeId}`;
     assert.equal(after!.verified, true);
-    const [entry] = await database.sql`select actor_id, action, target_id from admin_audit_log where target_id = ${verification.id}`;
+    const [entry] = await database.sql`select actor_id, action, target_id from admin_audit_log where target_id = ${verification.id} and action <> 'verification.flag'`;
     assert.deepEqual({ ...entry }, { actor_id: admin.id, action: 'verification.approve', target_id: verification.id });
     const twice = await decideRoute(authed('/x', admin.token, { method: 'POST', body: JSON.stringify({ action: 'reject' }) }), params({ id: verification.id }));
     assert.equal(twice.status, 409);
