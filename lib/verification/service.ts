@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { audit } from '../admin/audit';
 import type { Sql } from '../db/client';
 import { conflict, HttpError, notFound } from '../http/http-error';
+import { nodeIdSchema } from '../http/id-schemas';
 import { keyTicker } from '../keys/ticker';
 import { allowLoopbackNodes } from '../net/ip-policy';
 import { getSetting } from '../settings/app-settings';
@@ -13,7 +14,7 @@ export const VERIFICATION_METHODS = ['message_sign', 'http_file', 'dns_txt', 'us
 export type VerificationMethod = (typeof VERIFICATION_METHODS)[number];
 
 export const startVerificationSchema = z
-  .object({ node_id: z.number().int().positive(), method: z.enum(VERIFICATION_METHODS) })
+  .object({ node_id: nodeIdSchema, method: z.enum(VERIFICATION_METHODS) })
   .strict();
 
 const hostnameSchema = z

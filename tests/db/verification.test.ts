@@ -42,7 +42,7 @@ describe('node verification', () => {
   it('verifies through the user agent and sets nodes.verified', async () => {
     await setReview(database, false);
     const nodeId = await ownedNode('5.5.5.5');
-    const start = await startRoute(authed('/api/verification', owner.token, { method: 'POST', body: JSON.stringify({ node_id: Number(nodeId), method: 'user_agent' }) }), {});
+    const start = await startRoute(authed('/api/verification', owner.token, { method: 'POST', body: JSON.stringify({ node_id: nodeId, method: 'user_agent' }) }), {});
     assert.equal(start.status, 201);
     const { verification } = await start.json();
     assert.match(verification.challenge, /^peerscope-[0-9a-f]{16}$/);
@@ -69,7 +69,7 @@ describe('node verification', () => {
     await database.sql`insert into user_nodes (user_id, node_id) values (${checker.id}, ${nodeId})`;
     const asString = await startRoute(authed('/api/verification', checker.token, { method: 'POST', body: JSON.stringify({ node_id: String(nodeId), method: 'user_agent' }) }), {});
     assert.equal(asString.status, 400);
-    const start = await startRoute(authed('/api/verification', checker.token, { method: 'POST', body: JSON.stringify({ node_id: Number(nodeId), method: 'user_agent' }) }), {});
+    const start = await startRoute(authed('/api/verification', checker.token, { method: 'POST', body: JSON.stringify({ node_id: nodeId, method: 'user_agent' }) }), {});
     const { verification } = await start.json();
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 11; attempt++) {
@@ -83,19 +83,19 @@ describe('node verification', () => {
   it('refuses nodes the user has not registered and other users\' verifications', async () => {
     const stranger = await createTestUser(database.sql, 'stranger@example.com');
     const nodeId = await ownedNode('5.5.5.6');
-    const refused = await startRoute(authed('/api/verification', stranger.token, { method: 'POST', body: JSON.stringify({ node_id: Number(nodeId), method: 'http_file' }) }), {});
+    const refused = await startRoute(authed('/api/verification', stranger.token, { method: 'POST', body: JSON.stringify({ node_id: nodeId, method: 'http_file' }) }), {});
     assert.equal(refused.status, 403);
-    const { verification } = await startVerification(database.sql, owner.id, { node_id: Number(nodeId), method: 'http_file' });
+    const { verification } = await startVerification(database.sql, owner.id, { node_id: nodeId, method: 'http_file' });
     const foreign = await checkRoute(authed('/x', stranger.token, { method: 'POST', body: '{}' }), params({ id: verification.id }));
     assert.equal(foreign.status, 404);
-    const badMethod = await startRoute(authed('/api/verification', owner.token, { method: 'POST', body: JSON.stringify({ node_id: Number(nodeId), method: 'telepathy' }) }), {});
+    const badMethod = await startRoute(authed('/api/verification', owner.token, { method: 'POST', body: JSON.stringify({ node_id: nodeId, method: 'telepathy' }) }), {});
     assert.equal(badMethod.status, 400);
   });
 
   it('checks http_file against a loopback server only with the allowance', async () => {
     await setReview(database, false);
     const nodeId = await ownedNode('127.0.0.1');
-    const { verification } = await startVerification(database.sql, owner.id, { node_id: Number(nodeId), method: 'http_file' });
+    const { verification } = await startVerification(database.sql, owner.id, { node_id: nodeId, method: 'http_file' });
     let served = 'nothing here';
     const server: Server = createServer((request, response) => {
       if (request.url === '/.well-known/peerscope-verification.txt') response.end(served);
@@ -124,7 +124,7 @@ describe('node verification', () => {
   it('checks dns_txt through the DNS seam, requiring the hostname to point at the node', async () => {
     await setReview(database, true);
     const nodeId = await ownedNode('7.7.7.7');
-    const { verification } = await startVerification(database.sql, owner.id, { node_id: Number(nodeId), method: 'dns_txt' });
+    const { verification } = await startVerification(database.sql, owner.id, { node_id: nodeId, method: 'dns_txt' });
     const dns = (addresses: string[]): DnsSeam => ({
       resolve4: async () => addresses,
       resolve6: async () => {
@@ -175,7 +175,7 @@ describe('node verification', () => {
     const key = Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 9 : 0));
     const address = p2pkhAddress(secp.getPublicKey(key, true), 0);
     const nodeId = await ownedNode('6.6.6.6');
-    const { verification } = await startVerification(database.sql, owner.id, { node_id: Number(nodeId), method: 'message_sign' });
+    const { verification } = await startVerification(database.sql, owner.id, { node_id: nodeId, method: 'message_sign' });
     const message = signMessageText({ ip: '6.6.6.6', port: 8333 }, verification.challenge);
     assert.equal(verification.instructions?.message, message);
 
@@ -193,7 +193,7 @@ describe('node verification', () => {
     assert.equal(body.verification.evidence.matches_tips_address, false);
 
     await database.sql`update nodes set tips_address = ${address} where id = ${nodeId}`;
-    const second = await startVerification(database.sql, owner.id, { node_id: Number(nodeId), method: 'message_sign' });
+    const second = await startVerification(database.sql, owner.id, { node_id: nodeId, method: 'message_sign' });
     const result = await checkVerification(database.sql, owner.id, second.verification.id,
       { address, signature: signMessage(key, signMessageText({ ip: '6.6.6.6', port: 8333 }, second.verification.challenge), MESSAGE_CHAINS.btc!) },
       { ticker: 'btc' });
@@ -202,7 +202,7 @@ describe('node verification', () => {
 
   it('expires stale challenges', async () => {
     const nodeId = await ownedNode('6.6.6.7', { user_agent: '/Satoshi:27.0.0/' });
-    const { verification } = await startVerification(database.sql, owner.id, { node_id: Number(nodeId), method: 'user_agent' });
+    const { verification } = await startVerification(database.sql, owner.id, { node_id: nodeId, method: 'user_agent' });
     await database.sql`update verifications set expires_at = now() - interval '1 minute' where id = ${verification.id}`;
     await assert.rejects(checkVerification(database.sql, owner.id, verification.id, {}), (error: { status?: number }) => error.status === 409);
     const [row] = await database.sql`select status from verifications where id = ${verification.id}`;

@@ -7,18 +7,44 @@ import { Feedback, ListTable } from '../account-ui';
 import { SignedIn } from '../signed-in';
 import { useApi } from '../use-api';
 
-const EVENTS = ['offline', 'online', 'version_outdated', 'tier_change'] as const;
-const createSchema = z.object({
-  node_id: z.coerce.number({ error: 'Node id must be a number' }).int().positive('Node id must be a positive number'),
-  channel: z.enum(['email', 'discord', 'webhook']),
-  target: z.string().trim().min(3, 'Enter an email address or https URL').max(2000),
-  events: z.array(z.enum(EVENTS)).min(1, 'Choose at least one event'),
-  cooldown_minutes: z.coerce.number().int().min(0).max(10080),
-});
+/** The spec's request flags (camelCase) and how they read. */
+const EVENTS = [
+  ['alertOffline', 'offline'],
+  ['alertOnline', 'online'],
+  ['alertVersionOutdated', 'version outdated'],
+  ['alertTierChange', 'tier change'],
+] as const;
+const createSchema = z
+  .object({
+    nodeId: z.string().trim().regex(/^[1-9]\d*$/, 'Node id must be a positive number'),
+    alertOffline: z.boolean(),
+    alertOnline: z.boolean(),
+    alertVersionOutdated: z.boolean(),
+    alertTierChange: z.boolean(),
+    emailEnabled: z.boolean(),
+    webhookEnabled: z.boolean(),
+    webhookUrl: z.string().trim().max(2000).optional(),
+    webhookType: z.enum(['discord', 'generic']),
+    cooldownMinutes: z.coerce.number().int().min(0).max(10080),
+  })
+  .refine((input) => input.alertOffline || input.alertOnline || input.alertVersionOutdated || input.alertTierChange, 'Choose at least one event')
+  .refine((input) => input.emailEnabled || input.webhookEnabled, 'Choose email, a webhook or both')
+  .refine((input) => !input.webhookEnabled || (input.webhookUrl ?? '').length >= 8, 'Enter the webhook URL');
 
+/** GET /api/alerts: the spec's snake_case subscriptions. */
 interface Subscription {
-  id: string; node_id: string; events: string[]; channel: string; target: string; enabled: boolean; cooldown_minutes: number;
+  id: string; node_id: string; alert_offline: boolean; alert_online: boolean; alert_version_outdated: boolean; alert_tier_change: boolean;
+  email_enabled: boolean; email_address: string | null; webhook_enabled: boolean; webhook_url: string | null; webhook_type: string | null;
+  enabled: boolean; cooldown_minutes: number; node: { ip: string; port: number; status: string };
 }
+
+const eventsOf = (subscription: Subscription) =>
+  [
+    subscription.alert_offline && 'offline',
+    subscription.alert_online && 'online',
+    subscription.alert_version_outdated && 'version outdated',
+    subscription.alert_tier_change && 'tier change',
+  ].filter(Boolean).join(', ');
 
 export function AlertSubscriptions() {
   const subscriptions = useApi<{ subscriptions: Subscription[] }>('/api/alerts');
@@ -28,12 +54,15 @@ export function AlertSubscriptions() {
   async function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
+    const webhookUrl = String(form.get('webhookUrl') ?? '').trim();
     const parsed = createSchema.safeParse({
-      node_id: form.get('node_id'),
-      channel: form.get('channel'),
-      target: form.get('target'),
-      events: form.getAll('events'),
-      cooldown_minutes: form.get('cooldown_minutes'),
+      nodeId: form.get('nodeId'),
+      ...Object.fromEntries(EVENTS.map(([flag]) => [flag, form.get(flag) === 'on'])),
+      emailEnabled: form.get('emailEnabled') === 'on',
+      webhookEnabled: webhookUrl.length > 0,
+      webhookUrl: webhookUrl || undefined,
+      webhookType: form.get('webhookType'),
+      cooldownMinutes: form.get('cooldownMinutes'),
     });
     if (!parsed.success) return setError(parsed.error.issues.map((issue) => issue.message).join('. '));
     const result = await callApi<{ webhook_secret?: string | null }>('/api/alerts', { method: 'POST', body: parsed.data });
@@ -59,43 +88,49 @@ export function AlertSubscriptions() {
           <form className="card form-stack" onSubmit={create} noValidate aria-label="Create an alert">
             <label>
               Node id (one of <a href="/account">your nodes</a>)
-              <input name="node_id" inputMode="numeric" required />
-            </label>
-            <label>
-              Channel
-              <select name="channel" defaultValue="email">
-                <option value="email">Email</option>
-                <option value="discord">Discord webhook</option>
-                <option value="webhook">Webhook (JSON)</option>
-              </select>
-            </label>
-            <label>
-              Email address or https URL
-              <input name="target" required />
+              <input name="nodeId" inputMode="numeric" required />
             </label>
             <fieldset>
               <legend>Events</legend>
-              {EVENTS.map((name) => (
-                <label key={name}>
-                  <input type="checkbox" name="events" value={name} defaultChecked={name === 'offline' || name === 'online'} />
-                  {name.replace('_', ' ')}
+              {EVENTS.map(([flag, name]) => (
+                <label key={flag}>
+                  <input type="checkbox" name={flag} defaultChecked={flag === 'alertOffline' || flag === 'alertOnline'} />
+                  {name}
                 </label>
               ))}
             </fieldset>
+            <fieldset>
+              <legend>Send to</legend>
+              <label>
+                <input type="checkbox" name="emailEnabled" defaultChecked />
+                Email (your account address)
+              </label>
+              <label>
+                Webhook URL (optional; https)
+                <input name="webhookUrl" inputMode="url" />
+              </label>
+              <label>
+                Webhook type
+                <select name="webhookType" defaultValue="discord">
+                  <option value="discord">Discord</option>
+                  <option value="generic">JSON (signed)</option>
+                </select>
+              </label>
+            </fieldset>
             <label>
               Cooldown (minutes)
-              <input name="cooldown_minutes" type="number" min={0} max={10080} defaultValue={60} />
+              <input name="cooldownMinutes" type="number" min={0} max={10080} defaultValue={60} />
             </label>
             <div className="form-actions"><button type="submit" className="button">Create alert</button></div>
           </form>
           <h2>Your alerts</h2>
-          <ListTable caption="Alert subscriptions" columns={['Node', 'Channel', 'Target', 'Events', 'State', 'Actions']} empty="No alerts yet." isEmpty={list.length === 0}>
+          <ListTable caption="Alert subscriptions" columns={['Node', 'Email', 'Webhook', 'Events', 'State', 'Actions']} empty="No alerts yet." isEmpty={list.length === 0}>
                 {list.map((subscription) => (
                   <tr key={subscription.id}>
-                    <th scope="row"><a href={`/nodes/${subscription.node_id}`}>{subscription.node_id}</a></th>
-                    <td>{subscription.channel}</td>
-                    <td className="mono">{subscription.target}</td>
-                    <td>{subscription.events.join(', ')}</td>
+                    <th scope="row"><a href={`/nodes/${subscription.node_id}`} className="mono">{subscription.node.ip.includes(':') ? `[${subscription.node.ip}]` : subscription.node.ip}:{subscription.node.port}</a></th>
+                    <td className="mono">{subscription.email_enabled ? subscription.email_address : '—'}</td>
+                    <td className="mono">{subscription.webhook_enabled ? `${subscription.webhook_type}: ${subscription.webhook_url}` : '—'}</td>
+                    <td>{eventsOf(subscription)}</td>
                     <td>{subscription.enabled ? 'On' : 'Paused'}</td>
                     <td>
                       <button type="button" className="button danger" onClick={() => remove(subscription)} aria-label={`Delete alert for node ${subscription.node_id}`}>Delete</button>

@@ -11,12 +11,15 @@ const SCOPES = ['read:nodes', 'read:stats', 'read:leaderboard', 'read:profiles']
 const createSchema = z.object({
   name: z.string().trim().min(1, 'Give the key a name').max(100),
   scopes: z.array(z.enum(SCOPES)).min(1, 'Choose at least one scope'),
+  rateLimit: z.coerce.number({ error: 'The rate limit must be a number' }).int().min(10, 'At least 10 requests per hour').max(10000, 'At most 10000 requests per hour'),
 });
 
+/** GET /api/keys: the spec's camelCase objects. */
 interface ApiKey {
-  id: string; name: string; key_prefix: string; scopes: string[]; rate_limit_per_minute: number; usage_count: string;
-  created_at: string; last_used_at: string | null; revoked_at: string | null; active: boolean;
+  id: string; name: string; keyPrefix: string; scopes: string[]; rateLimit: number; requestCount: number;
+  createdAt: string; lastUsedAt: string | null; revokedAt: string | null; isActive: boolean;
 }
+interface CreatedKey { key: ApiKey; rawKey: string; warning: string }
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
 
@@ -28,25 +31,25 @@ export function ApiKeys() {
   async function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const parsed = createSchema.safeParse({ name: form.get('name'), scopes: form.getAll('scopes') });
+    const parsed = createSchema.safeParse({ name: form.get('name'), scopes: form.getAll('scopes'), rateLimit: form.get('rateLimit') });
     if (!parsed.success) return setError(parsed.error.issues.map((issue) => issue.message).join('. '));
-    const result = await callApi<{ key: string; api_key: ApiKey }>('/api/keys', { method: 'POST', body: parsed.data });
+    const result = await callApi<CreatedKey>('/api/keys', { method: 'POST', body: parsed.data });
     if (!result.ok) return setError(result.message);
     setError(null);
-    setSecret({ name: result.data.api_key.name, key: result.data.key });
+    setSecret({ name: result.data.key.name, key: result.data.rawKey });
     event.currentTarget?.reset();
     keys.reload();
   }
 
   async function act(key: ApiKey, action: 'revoke' | 'rotate') {
-    if (action === 'revoke' && !window.confirm(`Revoke “${key.name}”? Clients using it stop working.`)) return;
+    if (action === 'revoke' && !window.confirm(`Delete “${key.name}”? Clients using it stop working.`)) return;
     const result =
       action === 'revoke'
         ? await callApi(`/api/keys/${key.id}`, { method: 'DELETE' })
-        : await callApi<{ key: string }>(`/api/keys/${key.id}/rotate`, { method: 'POST' });
+        : await callApi<CreatedKey>(`/api/keys/${key.id}/rotate`, { method: 'POST' });
     if (!result.ok) return setError(result.message);
     setError(null);
-    if (action === 'rotate') setSecret({ name: key.name, key: (result.data as { key: string }).key });
+    if (action === 'rotate') setSecret({ name: key.name, key: (result.data as CreatedKey).rawKey });
     keys.reload();
   }
 
@@ -76,24 +79,29 @@ export function ApiKeys() {
                 </label>
               ))}
             </fieldset>
+            <label>
+              Rate limit (requests per hour)
+              <input name="rateLimit" type="number" min={10} max={10000} defaultValue={1000} />
+            </label>
             <div className="form-actions"><button type="submit" className="button">Create key</button></div>
           </form>
           <h2>Your keys</h2>
-          <ListTable caption="API keys, newest first" columns={['Name', 'Prefix', 'Scopes', { label: 'Requests', numeric: true }, 'Created', 'Last used', 'State', 'Actions']} empty="No keys yet." isEmpty={list.length === 0}>
+          <ListTable caption="API keys, newest first" columns={['Name', 'Prefix', 'Scopes', { label: 'Per hour', numeric: true }, { label: 'Requests', numeric: true }, 'Created', 'Last used', 'State', 'Actions']} empty="No keys yet." isEmpty={list.length === 0}>
                 {list.map((key) => (
                   <tr key={key.id}>
                     <th scope="row">{key.name}</th>
-                    <td className="mono">{key.key_prefix}…</td>
+                    <td className="mono">{key.keyPrefix}…</td>
                     <td>{key.scopes.join(', ')}</td>
-                    <td className="num">{key.usage_count}</td>
-                    <td>{day(key.created_at)}</td>
-                    <td>{day(key.last_used_at)}</td>
-                    <td>{key.active ? 'Active' : key.revoked_at ? 'Revoked' : 'Expired'}</td>
+                    <td className="num">{key.rateLimit}</td>
+                    <td className="num">{key.requestCount}</td>
+                    <td>{day(key.createdAt)}</td>
+                    <td>{day(key.lastUsedAt)}</td>
+                    <td>{key.isActive ? 'Active' : key.revokedAt ? 'Revoked' : 'Expired'}</td>
                     <td>
-                      {key.active && (
+                      {key.isActive && (
                         <span className="form-actions">
                           <button type="button" className="button secondary" onClick={() => act(key, 'rotate')} aria-label={`Rotate ${key.name}`}>Rotate</button>
-                          <button type="button" className="button danger" onClick={() => act(key, 'revoke')} aria-label={`Revoke ${key.name}`}>Revoke</button>
+                          <button type="button" className="button danger" onClick={() => act(key, 'revoke')} aria-label={`Delete ${key.name}`}>Delete</button>
                         </span>
                       )}
                     </td>
