@@ -63,13 +63,16 @@ describe('node verification', () => {
     assert.equal(again.status, 409);
   });
 
-  it('wants node_id as a number and limits checks per user', async () => {
+  it('takes node_id as a string or a number and limits checks per user', async () => {
     const checker = await createTestUser(database.sql, 'checker@example.com');
     const nodeId = await insertNode(database.sql, { ip: '5.5.5.60' });
     await database.sql`insert into user_nodes (user_id, node_id) values (${checker.id}, ${nodeId})`;
     const asString = await startRoute(authed('/api/verification', checker.token, { method: 'POST', body: JSON.stringify({ node_id: String(nodeId), method: 'user_agent' }) }), {});
-    assert.equal(asString.status, 400);
-    const start = await startRoute(authed('/api/verification', checker.token, { method: 'POST', body: JSON.stringify({ node_id: nodeId, method: 'user_agent' }) }), {});
+    assert.equal(asString.status, 201, 'ids come back as strings and are accepted as such');
+    const bad = await startRoute(authed('/api/verification', checker.token, { method: 'POST', body: JSON.stringify({ node_id: 'node-1', method: 'user_agent' }) }), {});
+    assert.equal(bad.status, 400);
+    const start = await startRoute(authed('/api/verification', checker.token, { method: 'POST', body: JSON.stringify({ node_id: Number(nodeId), method: 'user_agent' }) }), {});
+    assert.equal(start.status, 200, 'the same open verification, asked with a number');
     const { verification } = await start.json();
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 11; attempt++) {
