@@ -4,7 +4,7 @@ import { closeSql } from '../../lib/db/client';
 import { generateApiKey, hashApiKey } from '../../lib/keys/generate';
 import { createApiKey } from '../../lib/keys/manage';
 import { keyTicker } from '../../lib/keys/ticker';
-import { GET as listRoute, POST as createRoute } from '../../app/api/keys/route';
+import { GET as listRoute, OPTIONS as preflightRoute, POST as createRoute } from '../../app/api/keys/route';
 import { DELETE as revokeRoute } from '../../app/api/keys/[id]/route';
 import { POST as rotateRoute } from '../../app/api/keys/[id]/rotate/route';
 import { openMigratedTestDatabase, type TestDatabase } from '../helpers/database';
@@ -91,6 +91,12 @@ describe('API key issuing', () => {
     }
     const unauth = await createRoute(new Request('http://127.0.0.1/api/keys', { method: 'POST', body: '{"name":"x"}' }), {});
     assert.equal(unauth.status, 401);
+    assert.equal(unauth.headers.get('access-control-allow-origin'), '*', 'errors carry CORS headers too');
+    assert.equal(unauth.headers.get('access-control-allow-credentials'), null);
+    const preflight = preflightRoute();
+    assert.equal(preflight.status, 204);
+    assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST/);
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /Authorization/);
   });
 
   it('rotates (old revoked, same name and scopes) and revokes; other users get 404', async () => {
