@@ -10,9 +10,10 @@ interface Me {
   user: { email: string; role: 'user' | 'admin'; created_at: string };
   auth: { mode: string };
 }
+/** GET /api/my-nodes: the spec's camelCase objects. */
 interface MyNode {
-  id: string; ip: string; port: number; status: 'up' | 'down' | 'unknown'; label: string | null; user_agent: string | null;
-  uptime_percentage: number | null; latency_ms: number | null; tier: string | null; verified: boolean;
+  id: string; ip: string; port: number; status: 'up' | 'down' | 'unknown'; displayName: string | null; userAgent: string | null;
+  uptimePercentage: number | null; latencyMs: number | null; tier: string | null; isVerified: boolean;
 }
 
 const STATUS_LABELS: Record<string, string> = { up: 'Online', down: 'Offline', unknown: 'Unknown' };
@@ -43,12 +44,12 @@ export function AccountOverview() {
                     {mine.map((node) => (
                       <tr key={node.id}>
                         <th scope="row"><a href={`/nodes/${node.id}`} className="mono">{node.ip.includes(':') ? `[${node.ip}]` : node.ip}:{node.port}</a></th>
-                        <td>{node.label ?? '—'}</td>
+                        <td>{node.displayName ?? '—'}</td>
                         <td>{STATUS_LABELS[node.status] ?? node.status}</td>
-                        <td className="mono">{node.user_agent ?? '—'}</td>
-                        <td className="num">{formatPercent(node.uptime_percentage)}</td>
-                        <td className="num">{formatDecimal(node.latency_ms, ' ms')}</td>
-                        <td>{node.verified ? 'Yes' : 'No'}</td>
+                        <td className="mono">{node.userAgent ?? '—'}</td>
+                        <td className="num">{formatPercent(node.uptimePercentage)}</td>
+                        <td className="num">{formatDecimal(node.latencyMs, ' ms')}</td>
+                        <td>{node.isVerified ? 'Yes' : 'No'}</td>
                       </tr>
                     ))}
               </ListTable>

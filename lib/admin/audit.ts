@@ -23,5 +23,5 @@ export async function listAudit(sql: Sql, options: { limit: number; before?: num
     order by a.id desc
     limit ${options.limit + 1}`;
   const page = rows.slice(0, options.limit);
-  return { entries: page, next_before: rows.length > options.limit ? Number(page.at(-1)!.id) : null };
+  return { entries: page, next_before: rows.length > options.limit ? page.at(-1)!.id : null };
 }

@@ -19,6 +19,8 @@ export interface AlertRunSummary {
   retried: number;
   retry_sent: number;
   duration_ms: number;
+  /** One "ip:port:event:subscription" per change delivered on at least one channel this run. */
+  details: string[];
 }
 
 export interface ProcessAlertsOptions {
@@ -33,8 +35,11 @@ interface SubscriptionState {
   user_id: string;
   node_id: string;
   events: AlertEvent[];
-  channel: DeliveryTarget['channel'];
-  target: string;
+  email_enabled: boolean;
+  email_address: string | null;
+  webhook_enabled: boolean;
+  webhook_url: string | null;
+  webhook_type: 'discord' | 'generic' | null;
   webhook_secret: string | null;
   unsubscribe_token: string;
   cooldown_minutes: number;
@@ -59,8 +64,8 @@ interface SubscriptionState {
  *   that baseline. 'unknown' status and unknown outdatedness keep the last value.
  * - Changes: up→down 'offline', down→up 'online', not outdated→outdated 'version_outdated',
  *   tier A→B (both set) 'tier_change'. Only subscribed events are reported; the state always advances.
- * - Each reported change gets the idempotency key `<subscription>:<transition number>:<event>:<from>-><to>`
- *   (alert_history.idempotency_key is unique), so a rerun, a crash between delivery and commit, or a
+ * - Each reported change gets the key `<subscription>:<transition number>:<event>:<from>-><to>` (alert_history.change_key),
+ *   and each of its deliveries (email, webhook) the idempotency key `<change key>:<channel>` (unique), so a rerun, a crash between delivery and commit, or a
  *   concurrent processor never sends the same change twice (subscriptions are locked FOR UPDATE SKIP LOCKED).
  * - Cooldown per subscription (a subscription covers one node): within cooldown_minutes after the last
  *   notification, changes are recorded as 'suppressed' and not sent.
@@ -68,6 +73,17 @@ interface SubscriptionState {
  *   alerts.max_delivery_attempts (within 24 hours); a retry that succeeds turns the row to 'sent'.
  */
 /** Every enabled subscription of a non-banned user, read `pageSize` ids at a time (keyset paging). */
+/** The deliveries a subscription makes for one change: its email and/or its webhook. */
+export function deliveryTargets(sub: Pick<SubscriptionState, 'email_enabled' | 'email_address' | 'webhook_enabled' | 'webhook_url' | 'webhook_type' | 'webhook_secret' | 'unsubscribe_token'>): DeliveryTarget[] {
+  const targets: DeliveryTarget[] = [];
+  const common = { webhook_secret: sub.webhook_secret, unsubscribe_token: sub.unsubscribe_token };
+  if (sub.email_enabled && sub.email_address) targets.push({ channel: 'email', target: sub.email_address, ...common });
+  if (sub.webhook_enabled && sub.webhook_url) targets.push({ channel: sub.webhook_type === 'discord' ? 'discord' : 'webhook', target: sub.webhook_url, ...common });
+  return targets;
+}
+
+const nodeLabel = (ip: string, port: number) => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
+
 async function* enabledSubscriptionIds(sql: Sql, pageSize: number): AsyncGenerator<string> {
   let after: string | null = null;
   for (;;) {
@@ -88,6 +104,7 @@ export async function processAlerts(sql: Sql, options: ProcessAlertsOptions = {}
   const limit = options.limit ?? 1000;
   const summary: AlertRunSummary = {
     subscriptions: 0, baselined: 0, events: 0, sent: 0, failed: 0, suppressed: 0, duplicates: 0, retried: 0, retry_sent: 0, duration_ms: 0,
+    details: [],
   };
   const settings = await getSettings(sql);
 
@@ -101,10 +118,16 @@ export async function processAlerts(sql: Sql, options: ProcessAlertsOptions = {}
     order by h.id limit ${limit}`;
   for (const { id } of retries) {
     await sql.begin(async (tx) => {
+      // A channel turned off since (or its address changed to nothing) is not retried.
       const [row] = await tx<(DeliveryTarget & { payload: AlertMessage; subscription_id: string })[]>`
-        select h.payload, h.subscription_id, s.channel, s.target, s.webhook_secret, s.unsubscribe_token
+        select h.payload, h.subscription_id, h.channel,
+          case when h.channel = 'email' then s.email_address else s.webhook_url end as target,
+          s.webhook_secret, s.unsubscribe_token
         from alert_history h join alert_subscriptions s on s.id = h.subscription_id
-        where h.id = ${id} and h.status = 'failed' for update of h skip locked`;
+        where h.id = ${id} and h.status = 'failed'
+          and case when h.channel = 'email' then s.email_enabled and s.email_address is not null
+            else s.webhook_enabled and s.webhook_url is not null and h.channel = case s.webhook_type when 'discord' then 'discord' else 'webhook' end end
+        for update of h skip locked`;
       if (!row) return;
       summary.retried++;
       const result = await deliver(row, row.payload);
@@ -125,7 +148,8 @@ export async function processAlerts(sql: Sql, options: ProcessAlertsOptions = {}
   for await (const id of enabledSubscriptionIds(sql, limit)) {
     await sql.begin(async (tx) => {
       const [sub] = await tx<SubscriptionState[]>`
-        select s.id, s.user_id, s.node_id::text as node_id, s.events, s.channel, s.target, s.webhook_secret, s.unsubscribe_token,
+        select s.id, s.user_id, s.node_id::text as node_id, s.events, s.email_enabled, s.email_address, s.webhook_enabled, s.webhook_url,
+          s.webhook_type, s.webhook_secret, s.unsubscribe_token,
           s.cooldown_minutes, s.last_notified_at, s.last_status, s.last_outdated, s.last_tier, s.state_version,
           n.ip, n.port, n.status, n.protocol_version, n.user_agent, n.tier
         from alert_subscriptions s join nodes n on n.id = s.node_id
@@ -157,14 +181,10 @@ export async function processAlerts(sql: Sql, options: ProcessAlertsOptions = {}
 
       let notified = false;
       const cooling = sub.last_notified_at !== null && now.getTime() - sub.last_notified_at.getTime() < sub.cooldown_minutes * 60_000;
+      const targets = deliveryTargets(sub);
       for (const change of reported) {
         summary.events++;
         const key = `${sub.id}:${version}:${change.event}:${String(change.from)}->${String(change.to)}`;
-        const [existing] = await tx`select 1 from alert_history where idempotency_key = ${key}`;
-        if (existing) {
-          summary.duplicates++;
-          continue;
-        }
         const message: AlertMessage = {
           type: 'peerscope.alert',
           id: key,
@@ -174,25 +194,37 @@ export async function processAlerts(sql: Sql, options: ProcessAlertsOptions = {}
           node: { id: sub.node_id, ip: sub.ip, port: sub.port, status: sub.status, user_agent: sub.user_agent, protocol_version: sub.protocol_version, tier: sub.tier },
           change: { from: change.from, to: change.to },
         };
-        let status: 'sent' | 'failed' | 'suppressed';
-        let error: string | null = null;
-        if (cooling) {
-          status = 'suppressed';
-          error = `within the ${sub.cooldown_minutes}-minute cooldown`;
-          summary.suppressed++;
-        } else {
-          const result = await deliver(sub, message);
-          // Only a delivered alert starts the cooldown.
-          notified ||= result.ok;
-          status = result.ok ? 'sent' : 'failed';
-          if (!result.ok) error = result.error.slice(0, 1000);
-          summary[result.ok ? 'sent' : 'failed']++;
+        let delivered = false;
+        // One history row per channel: each has its own status, error and retries; change_key groups them.
+        for (const target of targets) {
+          const deliveryKey = `${key}:${target.channel}`;
+          const [existing] = await tx`select 1 from alert_history where idempotency_key in (${deliveryKey}, ${key})`;
+          if (existing) {
+            summary.duplicates++;
+            continue;
+          }
+          let status: 'sent' | 'failed' | 'suppressed';
+          let error: string | null = null;
+          if (cooling) {
+            status = 'suppressed';
+            error = `within the ${sub.cooldown_minutes}-minute cooldown`;
+            summary.suppressed++;
+          } else {
+            const result = await deliver(target, message);
+            // Only a delivered alert starts the cooldown.
+            notified ||= result.ok;
+            delivered ||= result.ok;
+            status = result.ok ? 'sent' : 'failed';
+            if (!result.ok) error = result.error.slice(0, 1000);
+            summary[result.ok ? 'sent' : 'failed']++;
+          }
+          await tx`
+            insert into alert_history (subscription_id, user_id, node_id, event, channel, idempotency_key, change_key, status, error, payload, created_at, updated_at)
+            values (${sub.id}, ${sub.user_id}, ${sub.node_id}, ${change.event}, ${target.channel}, ${deliveryKey}, ${key}, ${status}, ${error},
+              ${JSON.stringify(message)}::text::jsonb, ${now}, ${now})
+            on conflict (idempotency_key) do nothing`;
         }
-        await tx`
-          insert into alert_history (subscription_id, user_id, node_id, event, channel, idempotency_key, status, error, payload, created_at, updated_at)
-          values (${sub.id}, ${sub.user_id}, ${sub.node_id}, ${change.event}, ${sub.channel}, ${key}, ${status}, ${error},
-            ${JSON.stringify(message)}::text::jsonb, ${now}, ${now})
-          on conflict (idempotency_key) do nothing`;
+        if (delivered) summary.details.push(`${nodeLabel(sub.ip, sub.port)}:${change.event}:${sub.id}`);
       }
       await tx`
         update alert_subscriptions set last_status = ${next.status}, last_outdated = ${next.outdated}, last_tier = ${next.tier},

@@ -12,7 +12,7 @@ import {
 import { getSql, type Sql } from '../db/client';
 import { describeNul } from '../http/nul';
 import { describeZodError, jsonError } from '../http/responses';
-import { getRateLimiter, type RateLimitResult } from '../ratelimit';
+import { getRateLimiter, RATE_LIMIT_HOUR_MS, type RateLimitResult } from '../ratelimit';
 import { errorResponse } from './errors';
 import { corsHeaders, NO_STORE, PUBLIC_CACHE_CONTROL, rateLimitHeaders, withHeaders } from './headers';
 
@@ -47,10 +47,10 @@ export function getApiKeyUsageRecorder(): ApiKeyUsageRecorder {
   return globalForUsage.__peerscopeApiKeyUsage;
 }
 
-async function checkRateLimit(identifier: string, limit: number): Promise<RateLimitResult | null> {
+async function checkRateLimit(identifier: string, limit: number, windowMs?: number): Promise<RateLimitResult | null> {
   try {
     const { limiter } = await getRateLimiter();
-    return await limiter.limit(identifier, limit);
+    return await limiter.limit(identifier, limit, windowMs);
   } catch (error) {
     // A broken limiter must not take the API down: let the request through, say so in the log.
     console.error('[api] rate limiter unavailable:', (error as Error)?.message ?? error);
@@ -90,12 +90,12 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
       }
 
       const limit = apiKey
-        ? await checkRateLimit(`key:${apiKey.id}`, apiKey.rateLimitPerMinute)
+        ? await checkRateLimit(`key:${apiKey.id}`, apiKey.rateLimitPerHour, RATE_LIMIT_HOUR_MS)
         : await checkRateLimit(`ip:${clientBucket(request.headers)}`, await anonymousLimit());
       if (limit) Object.assign(headers, rateLimitHeaders(limit));
       if (limit && !limit.success) {
         return finish(
-          jsonError(429, 'Too many requests', `Rate limit of ${limit.limit} requests per minute exceeded; retry after ${headers['Retry-After']} s`),
+          jsonError(429, 'Too many requests', `Rate limit of ${limit.limit} requests per ${apiKey ? 'hour' : 'minute'} exceeded; retry after ${headers['Retry-After']} s`),
         );
       }
 

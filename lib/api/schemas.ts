@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { listUsersQuerySchema } from '../admin/users';
+import { alertHistoryQuerySchema, unsubscribeTokenSchema } from '../alerts/subscriptions';
 import { registrationQuerySchema } from '../nodes/register';
+import { moderationQuerySchema } from '../verification/service';
 import { nodeRefSchema } from './node-ref';
 
 /**
@@ -87,17 +89,10 @@ export const auditQuerySchema = z
     action: z.string().trim().min(1).max(100).optional(),
   });
 
-export const moderationQuerySchema = z
-  .object({ status: z.enum(['needs_review', 'pending']).default('needs_review'), limit: z.coerce.number().int().min(1).max(200).default(50) });
+export { moderationQuerySchema };
 
-export const alertHistoryQuerySchema = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    before: z.coerce.number().int().positive().optional(),
-    subscription_id: z.uuid().optional(),
-  });
-
-export const unsubscribeQuerySchema = z.object({ token: z.string().trim().min(16).max(200) });
+export { alertHistoryQuerySchema };
+export const unsubscribeQuerySchema = z.object({ token: unsubscribeTokenSchema });
 
 export const nodeParamsSchema = z.object({ id: nodeRefSchema });
 export const bitnodesNodeParamsSchema = z.object({ address: nodeRefSchema });
@@ -143,6 +138,7 @@ export const QUERY_SCHEMAS = {
   '/api/alerts/process': emptyQuerySchema,
   '/api/admin/users': listUsersQuerySchema,
   '/api/admin/users/sessions': emptyQuerySchema,
+  '/api/admin/users/{id}/ban': emptyQuerySchema,
   '/api/admin/settings': emptyQuerySchema,
   '/api/admin/audit': auditQuerySchema,
   '/api/admin/moderation': moderationQuerySchema,

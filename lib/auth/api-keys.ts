@@ -43,7 +43,8 @@ export interface VerifiedApiKey {
   id: string;
   userId: string;
   scopes: ApiScope[];
-  rateLimitPerMinute: number;
+  /** Requests per hour (api_keys.rate_limit_per_hour). */
+  rateLimitPerHour: number;
 }
 
 export type ApiKeyVerification =
@@ -57,13 +58,13 @@ export async function verifyApiKey(sql: Sql, key: string, now: Date = new Date()
       id: string;
       user_id: string;
       scopes: string[];
-      rate_limit_per_minute: number;
+      rate_limit_per_hour: number;
       revoked_at: Date | null;
       expires_at: Date | null;
       banned_at: Date | null;
     }[]
   >`
-    select k.id, k.user_id, k.scopes, k.rate_limit_per_minute, k.revoked_at, k.expires_at, p.banned_at
+    select k.id, k.user_id, k.scopes, k.rate_limit_per_hour, k.revoked_at, k.expires_at, p.banned_at
     from api_keys k join profiles p on p.id = k.user_id
     where k.key_hash = ${hashApiKey(key)}`;
   if (!row) return { ok: false, reason: 'unknown' };
@@ -76,7 +77,7 @@ export async function verifyApiKey(sql: Sql, key: string, now: Date = new Date()
       id: row.id,
       userId: row.user_id,
       scopes: row.scopes.filter((scope): scope is ApiScope => (API_SCOPES as readonly string[]).includes(scope)),
-      rateLimitPerMinute: row.rate_limit_per_minute,
+      rateLimitPerHour: row.rate_limit_per_hour,
     },
   };
 }

@@ -1,6 +1,7 @@
 import { ZodError, type ZodType } from 'zod';
 import { isDatabaseUnavailable } from '../db/client';
 import { describeNul } from './nul';
+import { corsHeaders } from '../api/headers';
 import { describeZodError, jsonError } from './responses';
 
 /** An error that becomes a JSON error response {"error","details"} with its status. */
@@ -36,15 +37,31 @@ export function errorResponse(error: unknown): Response {
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
-/** Wraps a route handler so every failure answers {"error","details"} with the right status. */
+/** CORS (any origin, no credentials: cookies are never sent cross-site) and no-store unless the handler chose a cache policy. */
+function withAccountHeaders(response: Response): Response {
+  try {
+    for (const [name, value] of Object.entries(corsHeaders('GET, POST, PUT, PATCH, DELETE, OPTIONS'))) response.headers.set(name, value);
+    if (!response.headers.has('cache-control')) response.headers.set('Cache-Control', 'no-store');
+  } catch {
+    // Immutable headers (a redirect): leave them as they are.
+  }
+  return response;
+}
+
+/** Wraps a route handler so every failure answers {"error","details"} with the right status; every answer carries CORS headers. */
 export function route<C = unknown>(handler: Handler<C>): Handler<C> {
   return async (request, context) => {
     try {
-      return await handler(request, context);
+      return withAccountHeaders(await handler(request, context));
     } catch (error) {
-      return errorResponse(error);
+      return withAccountHeaders(errorResponse(error));
     }
   };
+}
+
+/** The OPTIONS handler of an account route: a 204 CORS preflight answer. */
+export function accountPreflight(): Response {
+  return withAccountHeaders(new Response(null, { status: 204 }));
 }
 
 /** Reads and validates a JSON body; 400 on malformed JSON or schema errors, 413 when too large. */

@@ -3,7 +3,7 @@ import { hashApiKey } from '../auth/api-keys';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export const KEY_SECRET_LENGTH = 40;
-const PREFIX_SECRET_CHARS = 6;
+const PREFIX_SECRET_CHARS = 8;
 
 /** Uniform base62 characters from the CSPRNG (rejection sampling: bytes ≥ 248 are dropped). */
 export function randomBase62(length: number): string {
@@ -23,7 +23,7 @@ export { hashApiKey } from '../auth/api-keys';
 export interface GeneratedKey {
   /** The full secret: shown once, never stored. */
   key: string;
-  /** "{ticker}_sk_" + the first 6 secret characters, for telling keys apart in lists. */
+  /** "{ticker}_sk_" + the first 8 secret characters, for telling keys apart in lists. */
   prefix: string;
   /** sha256 hex of the full key: what api_keys.key_hash stores. */
   hash: string;

@@ -4,19 +4,23 @@ import type { Sql } from '../db/client';
 import { HttpError, tooManyRequests } from '../http/http-error';
 import { allowLoopbackNodes, describeRange, isPublicAddress, parseIp } from '../net/ip-policy';
 import { getSetting } from '../settings/app-settings';
+import { portSchema } from '../http/id-schemas';
+import { withUserQuotaLock } from '../quotas/user-quota';
 import type { NodeProber } from './prober';
 
 export const registerNodeSchema = z
   .object({
     ip: z.string().trim().min(2).max(64),
-    port: z.number().int().min(1).max(65535),
+    port: portSchema,
     label: z.string().trim().min(1).max(80).optional(),
   })
   .strict();
-export type RegisterNodeInput = z.infer<typeof registerNodeSchema>;
+export type RegisterNodeInput = z.input<typeof registerNodeSchema>;
 
+/** GET /api/nodes/register: no parameters lists the caller's nodes; ?ip=&port= looks one registration up. */
 export const registrationQuerySchema = z
-  .object({ ip: z.string().trim().min(2).max(64), port: z.coerce.number().int().min(1).max(65535) });
+  .object({ ip: z.string().trim().min(2).max(64).optional(), port: z.coerce.number().int().min(1).max(65535).optional() })
+  .refine((query) => (query.ip === undefined) === (query.port === undefined), 'ip and port go together');
 
 /** Parses and checks a node address: a public IPv4/IPv6 literal (loopback only with PEERSCOPE_ALLOW_LOOPBACK_NODES=1). */
 export function validateNodeAddress(ip: string, port: number, allowLoopback = allowLoopbackNodes()): PeerAddress {
@@ -29,6 +33,8 @@ export function validateNodeAddress(ip: string, port: number, allowLoopback = al
 }
 
 export interface RegistrationResult {
+  success: true;
+  message: string;
   node: { id: string; ip: string; port: number; status: string; protocol_version: number | null; user_agent: string | null; latency_ms: number | null };
   label: string | null;
   probe: { ok: boolean; latency_ms: number | null; error: string | null; checked_at: Date };
@@ -75,10 +81,36 @@ export async function runProbe(probe: NodeProber, address: PeerAddress): Promise
   }
 }
 
+export const REGISTERED_MESSAGE = 'Node registered successfully! The crawler will update its details shortly.';
+
 /**
- * Registers a node for a user: validates the address, enforces the hourly limit, probes it
- * (version/verack), and when it answers, upserts the node and links it in user_nodes.
- * An unreachable node is recorded as an attempt and answered 422.
+ * Reserves one of the user's hourly registration attempts: under the user's quota lock,
+ * counts the attempts of the last hour (pending probes included) and inserts a pending
+ * attempt (reachable null). Throws 429 with Retry-After when the hour is used up.
+ */
+async function reserveAttempt(sql: Sql, userId: string, address: PeerAddress): Promise<string> {
+  return withUserQuotaLock(sql, userId, async (tx) => {
+    const max = await getSetting(tx, 'registration.max_per_hour');
+    const [recent] = await tx<{ count: number; oldest: Date | null }[]>`
+      select count(*)::int as count, min(created_at) as oldest from node_registrations
+      where user_id = ${userId} and created_at > now() - interval '1 hour'`;
+    if ((recent?.count ?? 0) >= max) {
+      const retry = recent?.oldest ? (recent.oldest.getTime() + 3_600_000 - Date.now()) / 1000 : 3600;
+      throw tooManyRequests(`You can register at most ${max} nodes per hour.`, retry);
+    }
+    const [attempt] = await tx<{ id: string }[]>`
+      insert into node_registrations (user_id, ip, port, reachable)
+      values (${userId}, ${address.host}, ${address.port}, null)
+      returning id::text as id`;
+    return attempt!.id;
+  });
+}
+
+/**
+ * Registers a node for a user: validates the address, reserves an attempt of the hourly
+ * limit (race-free, counted while the probe runs), probes it (version/verack), and when it
+ * answers, upserts the node and links it in user_nodes. An unreachable node completes the
+ * attempt as failed and is answered 422.
  */
 export async function registerNode(
   sql: Sql,
@@ -86,35 +118,27 @@ export async function registerNode(
   input: RegisterNodeInput,
   options: { probe: NodeProber; allowLoopback?: boolean },
 ): Promise<RegistrationResult> {
-  const address = validateNodeAddress(input.ip, input.port, options.allowLoopback ?? allowLoopbackNodes());
-  const max = await getSetting(sql, 'registration.max_per_hour');
-  const [recent] = await sql<{ count: number; oldest: Date | null }[]>`
-    select count(*)::int as count, min(created_at) as oldest from node_registrations
-    where user_id = ${userId} and created_at > now() - interval '1 hour'`;
-  if ((recent?.count ?? 0) >= max) {
-    const retry = recent?.oldest ? (recent.oldest.getTime() + 3_600_000 - Date.now()) / 1000 : 3600;
-    throw tooManyRequests(`You can register at most ${max} nodes per hour.`, retry);
-  }
+  const parsed = registerNodeSchema.parse(input);
+  const address = validateNodeAddress(parsed.ip, parsed.port, options.allowLoopback ?? allowLoopbackNodes());
+  const attemptId = await reserveAttempt(sql, userId, address);
   const result = await runProbe(options.probe, address);
   const probe = { ok: result.ok, latency_ms: result.latencyMs ?? null, error: result.error ?? null, checked_at: result.checkedAt };
   if (!result.ok) {
-    await sql`
-      insert into node_registrations (user_id, ip, port, reachable, error)
-      values (${userId}, ${address.host}, ${address.port}, false, ${result.error ?? 'no handshake'})`;
+    await sql`update node_registrations set reachable = false, error = ${result.error ?? 'no handshake'} where id = ${attemptId}`;
     throw new HttpError(422, 'Node unreachable', `The node at ${address.host}:${address.port} did not complete a handshake: ${result.error ?? 'no answer'}.`);
   }
   return sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     const node = await recordProbe(t, result, 'registered');
     const [link] = await t<{ label: string | null }[]>`
-      insert into user_nodes (user_id, node_id, label) values (${userId}, ${node.id}, ${input.label ?? null})
+      insert into user_nodes (user_id, node_id, label) values (${userId}, ${node.id}, ${parsed.label ?? null})
       on conflict (user_id, node_id) do update set label = coalesce(excluded.label, user_nodes.label)
       returning label`;
     await t`
-      insert into node_registrations (user_id, ip, port, node_id, reachable, protocol_version, user_agent, latency_ms)
-      values (${userId}, ${address.host}, ${address.port}, ${node.id}, true, ${result.version?.protocolVersion ?? null},
-        ${result.version?.userAgent ?? null}, ${result.latencyMs ?? null})`;
-    return { node, label: link?.label ?? null, probe };
+      update node_registrations set node_id = ${node.id}, reachable = true, protocol_version = ${result.version?.protocolVersion ?? null},
+        user_agent = ${result.version?.userAgent ?? null}, latency_ms = ${result.latencyMs ?? null}
+      where id = ${attemptId}`;
+    return { success: true as const, message: REGISTERED_MESSAGE, node, label: link?.label ?? null, probe };
   });
 }
 
@@ -140,13 +164,63 @@ export async function registrationStatus(sql: Sql, userId: string, ip: string, p
   };
 }
 
-/** The user's nodes with status and metrics. */
-export async function listMyNodes(sql: Sql, userId: string) {
-  return sql`
-    select n.id::text as id, n.ip, n.port, n.network, n.status, n.protocol_version, n.user_agent, n.height, n.latency_ms,
-      n.uptime_percentage, n.reliability, n.pix_score, n.tier, n.rank, n.country, n.city, n.asn, n.organization_name,
-      n.last_seen, n.last_checked, n.first_seen, n.verified, n.verified_at, un.label, un.created_at as registered_at
+interface MyNodeRow {
+  id: string; ip: string; port: number; network: string; status: string; tier: string | null; pix_score: number | null;
+  verified: boolean; verification_method: string | null; verified_at: Date | null; label: string | null; country: string | null;
+  country_name: string | null; city: string | null; protocol_version: number | null; user_agent: string | null; height: number | null;
+  latency_ms: number | null; uptime_percentage: number | null; reliability: number | null; rank: number | null; asn: number | null;
+  organization_name: string | null; last_seen: Date | null; last_checked: Date | null; first_seen: Date | null; registered_at: Date;
+}
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+const round = (value: number | null, digits: number) => (value === null ? null : Number(value.toFixed(digits)));
+
+/** A node of "my nodes" as the spec shows it (camelCase); the metrics after `city` are extras. */
+export function presentMyNode(row: MyNodeRow) {
+  return {
+    id: row.id,
+    ip: row.ip,
+    port: row.port,
+    status: row.status,
+    tier: row.tier,
+    pixScore: round(row.pix_score, 1),
+    isVerified: row.verified,
+    verificationMethod: row.verified ? row.verification_method : null,
+    verifiedAt: iso(row.verified_at),
+    displayName: row.label,
+    avatarUrl: null,
+    countryName: row.country_name,
+    city: row.city,
+    country: row.country,
+    network: row.network,
+    protocolVersion: row.protocol_version,
+    userAgent: row.user_agent,
+    height: row.height,
+    latencyMs: round(row.latency_ms, 1),
+    uptimePercentage: round(row.uptime_percentage, 2),
+    reliability: round(row.reliability, 2),
+    rank: row.rank,
+    asn: row.asn === null ? null : `AS${row.asn}`,
+    organizationName: row.organization_name,
+    lastSeen: iso(row.last_seen),
+    lastChecked: iso(row.last_checked),
+    firstSeen: iso(row.first_seen),
+    registeredAt: row.registered_at.toISOString(),
+  };
+}
+export type MyNode = ReturnType<typeof presentMyNode>;
+
+/** The user's nodes with status and metrics, newest registration first. */
+export async function listMyNodes(sql: Sql, userId: string): Promise<MyNode[]> {
+  const rows = await sql<MyNodeRow[]>`
+    select n.id::text as id, n.ip, n.port, n.network, n.status, n.tier, n.pix_score, n.verified,
+      (select v.method from verifications v where v.node_id = n.id and v.status = 'verified' order by v.decided_at desc nulls last, v.created_at desc limit 1)
+        as verification_method,
+      n.verified_at, un.label, n.country, n.country_name, n.city, n.protocol_version, n.user_agent, n.height, n.latency_ms,
+      n.uptime_percentage, n.reliability, n.rank, n.asn, n.organization_name, n.last_seen, n.last_checked, n.first_seen,
+      un.created_at as registered_at
     from user_nodes un join nodes n on n.id = un.node_id
     where un.user_id = ${userId}
     order by un.created_at desc, n.id`;
+  return rows.map(presentMyNode);
 }

@@ -42,10 +42,10 @@ export class FallbackRateLimiter implements RateLimiter {
     this.log = options.log ?? ((message) => console.error(`[ratelimit] ${message}`));
   }
 
-  async limit(identifier: string, limitPerWindow: number): Promise<RateLimitResult> {
-    if (this.downSince !== null && this.now() < this.retryAt) return this.fallback.limit(identifier, limitPerWindow);
+  async limit(identifier: string, limitPerWindow: number, windowMs?: number): Promise<RateLimitResult> {
+    if (this.downSince !== null && this.now() < this.retryAt) return this.fallback.limit(identifier, limitPerWindow, windowMs);
     try {
-      const result = await this.withTimeout(this.primary.limit(identifier, limitPerWindow));
+      const result = await this.withTimeout(this.primary.limit(identifier, limitPerWindow, windowMs));
       if (this.downSince !== null) this.log(`${this.backend} answers again; shared limits are back`);
       this.downSince = null;
       this.lastError = null;
@@ -58,7 +58,7 @@ export class FallbackRateLimiter implements RateLimiter {
       }
       this.lastError = message;
       this.retryAt = this.now() + this.retryAfterMs;
-      return this.fallback.limit(identifier, limitPerWindow);
+      return this.fallback.limit(identifier, limitPerWindow, windowMs);
     }
   }
 

@@ -5,7 +5,7 @@ import { UpstashRateLimiter } from './upstash';
 import type { RateLimiter, RateLimiterStatus } from './types';
 
 export type { RateLimiter, RateLimiterStatus, RateLimitResult } from './types';
-export { RATE_LIMIT_WINDOW_MS } from './types';
+export { RATE_LIMIT_HOUR_MS, RATE_LIMIT_WINDOW_MS } from './types';
 
 const rateLimitEnvSchema = z.object({
   REDIS_URL: z

@@ -20,16 +20,16 @@ export class MemoryRateLimiter implements RateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async limit(identifier: string, limitPerWindow: number): Promise<RateLimitResult> {
+  async limit(identifier: string, limitPerWindow: number, windowMs = this.windowMs): Promise<RateLimitResult> {
     const now = this.now();
-    const currentWindow = Math.floor(now / this.windowMs);
-    this.sweep(currentWindow);
-    const key = `${limitPerWindow}:${identifier}`;
+    const currentWindow = Math.floor(now / windowMs);
+    this.sweep(now);
+    const key = `${windowMs}:${limitPerWindow}:${identifier}`;
     const buckets = (this.buckets.get(key) ?? []).filter((bucket) => bucket.window >= currentWindow - 1);
     let current = buckets.find((bucket) => bucket.window === currentWindow);
     const previous = buckets.find((bucket) => bucket.window === currentWindow - 1)?.count ?? 0;
-    const weightedPrevious = Math.floor((1 - (now % this.windowMs) / this.windowMs) * previous);
-    const reset = (currentWindow + 1) * this.windowMs;
+    const weightedPrevious = Math.floor((1 - (now % windowMs) / windowMs) * previous);
+    const reset = (currentWindow + 1) * windowMs;
     const used = weightedPrevious + (current?.count ?? 0);
     if (used >= limitPerWindow) {
       this.buckets.set(key, buckets);
@@ -44,12 +44,14 @@ export class MemoryRateLimiter implements RateLimiter {
     return { success: true, limit: limitPerWindow, remaining: Math.max(0, limitPerWindow - (weightedPrevious + current.count)), reset };
   }
 
-  /** Drops identifiers idle for two windows so memory stays bounded. */
-  private sweep(currentWindow: number): void {
+  /** Drops identifiers idle for two of their windows so memory stays bounded (keys start with their window length). */
+  private sweep(now: number): void {
+    const currentWindow = Math.floor(now / this.windowMs);
     if (currentWindow - this.lastSweep < 1) return;
     this.lastSweep = currentWindow;
     for (const [key, buckets] of this.buckets) {
-      if (buckets.every((bucket) => bucket.window < currentWindow - 1)) this.buckets.delete(key);
+      const windowMs = Number(key.slice(0, key.indexOf(':')));
+      if (buckets.every((bucket) => bucket.window < Math.floor(now / windowMs) - 1)) this.buckets.delete(key);
     }
   }
 }

@@ -15,7 +15,8 @@ export interface RateLimitResult {
  */
 export interface RateLimiter {
   readonly backend: 'memory' | 'redis' | 'upstash';
-  limit(identifier: string, limitPerWindow: number): Promise<RateLimitResult>;
+  /** `windowMs` defaults to RATE_LIMIT_WINDOW_MS (API keys count per hour). */
+  limit(identifier: string, limitPerWindow: number, windowMs?: number): Promise<RateLimitResult>;
   close?(): Promise<void>;
   /** Which store answers now (a shared store may have fallen back to memory). */
   status?(): RateLimiterStatus;
@@ -32,3 +33,4 @@ export interface RateLimiterStatus {
 }
 
 export const RATE_LIMIT_WINDOW_MS = 60_000;
+export const RATE_LIMIT_HOUR_MS = 3_600_000;

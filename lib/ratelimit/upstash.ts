@@ -18,35 +18,36 @@ export interface UpstashRateLimiterOptions {
 /**
  * @upstash/ratelimit's sliding window over Redis. One Ratelimit instance per
  * distinct limit (anonymous callers share one; API keys bring their own
- * rate_limit_per_minute), each under its own key prefix.
+ * rate_limit_per_hour over an hour), each under its own key prefix.
  */
 export class UpstashRateLimiter implements RateLimiter {
   readonly backend: 'redis' | 'upstash';
-  private readonly limiters = new Map<number, Ratelimit>();
+  private readonly limiters = new Map<string, Ratelimit>();
 
   constructor(private readonly options: UpstashRateLimiterOptions) {
     this.backend = options.backend;
   }
 
-  private limiterFor(limitPerWindow: number): Ratelimit {
-    let limiter = this.limiters.get(limitPerWindow);
+  private limiterFor(limitPerWindow: number, windowMs: number): Ratelimit {
+    const defaultWindow = windowMs === (this.options.windowMs ?? RATE_LIMIT_WINDOW_MS);
+    const name = defaultWindow ? `${limitPerWindow}` : `${limitPerWindow}:${windowMs}ms`;
+    let limiter = this.limiters.get(name);
     if (!limiter) {
-      const windowMs = this.options.windowMs ?? RATE_LIMIT_WINDOW_MS;
       limiter = new Ratelimit({
         redis: this.options.redis as UpstashRedis,
         limiter: Ratelimit.slidingWindow(limitPerWindow, `${windowMs} ms`),
-        prefix: `${this.options.prefix}:${limitPerWindow}`,
+        prefix: `${this.options.prefix}:${name}`,
         timeout: this.options.timeoutMs ?? 50,
         analytics: false,
         enableProtection: false,
       });
-      this.limiters.set(limitPerWindow, limiter);
+      this.limiters.set(name, limiter);
     }
     return limiter;
   }
 
-  async limit(identifier: string, limitPerWindow: number): Promise<RateLimitResult> {
-    const result = await this.limiterFor(limitPerWindow).limit(identifier);
+  async limit(identifier: string, limitPerWindow: number, windowMs = this.options.windowMs ?? RATE_LIMIT_WINDOW_MS): Promise<RateLimitResult> {
+    const result = await this.limiterFor(limitPerWindow, windowMs).limit(identifier);
     // The library lets a timed-out request through; we would rather count it in memory.
     if (result.reason === 'timeout') throw new RateLimiterTimeoutError('Redis did not answer in time');
     return { success: result.success, limit: result.limit, remaining: result.remaining, reset: result.reset };

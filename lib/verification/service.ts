@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { audit } from '../admin/audit';
 import type { Sql } from '../db/client';
 import { conflict, HttpError, notFound } from '../http/http-error';
+import { nodeIdSchema } from '../http/id-schemas';
 import { keyTicker } from '../keys/ticker';
 import { allowLoopbackNodes } from '../net/ip-policy';
 import { getSetting } from '../settings/app-settings';
@@ -13,7 +14,7 @@ export const VERIFICATION_METHODS = ['message_sign', 'http_file', 'dns_txt', 'us
 export type VerificationMethod = (typeof VERIFICATION_METHODS)[number];
 
 export const startVerificationSchema = z
-  .object({ node_id: z.number().int().positive(), method: z.enum(VERIFICATION_METHODS) })
+  .object({ node_id: nodeIdSchema, method: z.enum(VERIFICATION_METHODS) })
   .strict();
 
 const hostnameSchema = z
@@ -198,23 +199,86 @@ export async function listMyVerifications(sql: Sql, userId: string) {
   return sql<VerificationRow[]>`select ${COLUMNS(sql)} from verifications where user_id = ${userId} order by created_at desc limit 200`;
 }
 
-/** The admin moderation queue: verifications waiting for review, oldest first. */
-export async function moderationQueue(sql: Sql, options: { limit: number; status?: 'needs_review' | 'pending' }) {
-  return sql`
-    select v.id, v.node_id::text as node_id, n.ip, n.port, n.user_agent, n.tips_address, v.user_id, p.email as user_email,
-      v.method, v.status, v.evidence, v.created_at, v.expires_at
+export const moderationQuerySchema = z.object({
+  /** Verification status of the listed items: needs_review (waiting for a moderator, default) or pending (not yet checked). */
+  status: z.enum(['needs_review', 'pending']).default('needs_review'),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** The admin moderation queue (spec shape): verifications waiting for review, oldest first, paged. */
+export async function moderationQueue(sql: Sql, options: z.output<typeof moderationQuerySchema>) {
+  const rows = await sql<{
+    id: string; node_id: string; ip: string; port: number; country_name: string | null; user_agent: string | null; tips_address: string | null;
+    user_id: string; user_email: string; method: string; status: string; evidence: unknown; flagged_at: Date | null; review_notes: string | null;
+    created_at: Date; expires_at: Date; total: number;
+  }[]>`
+    select v.id, v.node_id::text as node_id, n.ip, n.port, n.country_name, n.user_agent, n.tips_address, v.user_id, p.email as user_email,
+      v.method, v.status, v.evidence, v.flagged_at, v.review_notes, v.created_at, v.expires_at, count(*) over ()::int as total
     from verifications v join nodes n on n.id = v.node_id join profiles p on p.id = v.user_id
-    where v.status = ${options.status ?? 'needs_review'}
+    where v.status = ${options.status}
     order by v.created_at, v.id
-    limit ${options.limit}`;
+    limit ${options.limit} offset ${(options.page - 1) * options.limit}`;
+  let total = rows[0]?.total;
+  if (total === undefined) {
+    [{ total } = { total: 0 }] = await sql<{ total: number }[]>`select count(*)::int as total from verifications where status = ${options.status}`;
+  }
+  return {
+    items: rows.map((row) => ({
+      id: row.id,
+      item_type: 'verification' as const,
+      item_id: row.id,
+      user_id: row.user_id,
+      user_email: row.user_email,
+      status: row.status,
+      created_at: row.created_at.toISOString(),
+      node_info: { ip: row.ip, port: row.port, country_name: row.country_name },
+      verification_info: { method: row.method, created_at: row.created_at.toISOString() },
+      node_id: row.node_id,
+      user_agent: row.user_agent,
+      tips_address: row.tips_address,
+      evidence: row.evidence,
+      flagged: row.flagged_at !== null,
+      notes: row.review_notes,
+      expires_at: row.expires_at.toISOString(),
+    })),
+    pagination: { page: options.page, limit: options.limit, total, pages: Math.ceil(total / options.limit) },
+  };
 }
 
 export const moderationDecisionSchema = z
   .object({ action: z.enum(['approve', 'reject']), reason: z.string().trim().min(1).max(500).optional() })
   .strict();
 
+/** POST /api/admin/moderation (the spec's body). */
+export const moderationReviewSchema = z
+  .object({ itemId: z.uuid(), action: z.enum(['approve', 'reject', 'flag']), notes: z.string().trim().max(2000).nullish() })
+  .strict();
+
+/** Flags a verification awaiting review for a second look (it stays in the queue); audited. */
+export async function flagVerification(sql: Sql, adminId: string, id: string, notes: string | null) {
+  return sql.begin(async (tx) => {
+    const t = tx as unknown as Sql;
+    const [row] = await t<VerificationRow[]>`
+      update verifications set flagged_at = coalesce(flagged_at, now()), review_notes = coalesce(${notes}, review_notes)
+      where id = ${id} and status in ('needs_review', 'pending')
+      returning ${COLUMNS(t)}`;
+    if (!row) {
+      const [exists] = await t<{ status: string }[]>`select status from verifications where id = ${id}`;
+      if (!exists) throw notFound('Verification');
+      throw conflict(`This verification is already ${exists.status}.`);
+    }
+    await audit(t, adminId, 'verification.flag', { type: 'verification', id }, { node_id: row.node_id, notes });
+    return row;
+  }) as Promise<VerificationRow>;
+}
 /** Approves (verified + node verified) or rejects a verification awaiting review; audited. */
-export async function decideVerification(sql: Sql, adminId: string, id: string, decision: z.infer<typeof moderationDecisionSchema>) {
+export async function decideVerification(
+  sql: Sql,
+  adminId: string,
+  id: string,
+  decision: z.infer<typeof moderationDecisionSchema> & { notes?: string | null },
+) {
   return sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     const [row] = await t<VerificationRow[]>`select ${COLUMNS(t)} from verifications where id = ${id} for update`;
@@ -223,10 +287,11 @@ export async function decideVerification(sql: Sql, adminId: string, id: string, 
     const status = decision.action === 'approve' ? 'verified' : 'rejected';
     const [updated] = await t<VerificationRow[]>`
       update verifications set status = ${status}, decided_at = now(), decided_by = ${adminId},
-        failure_reason = ${decision.action === 'reject' ? (decision.reason ?? 'Rejected by a moderator.') : null}
+        failure_reason = ${decision.action === 'reject' ? (decision.reason ?? 'Rejected by a moderator.') : null},
+        review_notes = coalesce(${decision.notes ?? null}, review_notes)
       where id = ${id} returning ${COLUMNS(t)}`;
     if (status === 'verified') await t`update nodes set verified = true, verified_at = now(), updated_at = now() where id = ${row.node_id}`;
-    await audit(t, adminId, `verification.${decision.action}`, { type: 'verification', id }, { node_id: row.node_id, method: row.method, reason: decision.reason ?? null });
+    await audit(t, adminId, `verification.${decision.action}`, { type: 'verification', id }, { node_id: row.node_id, method: row.method, reason: decision.reason ?? null, notes: decision.notes ?? null });
     return updated!;
   });
 }

@@ -6,12 +6,13 @@ import type { PeerAddress } from '../../lib/crawler/types';
 import { closeSql } from '../../lib/db/client';
 import { setNodeProber } from '../../lib/nodes/prober';
 import { GET as auditRoute } from '../../app/api/admin/audit/route';
-import { POST as checkRoute } from '../../app/api/admin/check/route';
+import { GET as isAdminRoute, POST as checkRoute } from '../../app/api/admin/check/route';
+import { POST as banRoute } from '../../app/api/admin/users/[id]/ban/route';
 import { GET as getSettingsRoute, PUT as putSettingsRoute } from '../../app/api/admin/settings/route';
 import { GET as usersRoute, PATCH as patchUserRoute } from '../../app/api/admin/users/route';
 import { GET as keysRoute } from '../../app/api/keys/route';
 import { openMigratedTestDatabase, type TestDatabase } from '../helpers/database';
-import { authed, createTestUser } from '../helpers/accounts';
+import { authed, createTestUser, params } from '../helpers/accounts';
 
 describe('admin endpoints', () => {
   let database: TestDatabase;
@@ -78,6 +79,22 @@ describe('admin endpoints', () => {
     assert.deepEqual(actions.map((row) => row.action), ['user.ban', 'user.unban']);
   });
 
+  it('GET /api/admin/check answers {isAdmin, role}; POST /api/admin/users/[id]/ban bans', async () => {
+    assert.deepEqual(await (await isAdminRoute(authed('/api/admin/check', admin.token), {})).json(), { isAdmin: true, role: 'admin' });
+    assert.deepEqual(await (await isAdminRoute(authed('/api/admin/check', user.token), {})).json(), { isAdmin: false, role: null });
+    assert.equal((await isAdminRoute(new Request('http://127.0.0.1/api/admin/check'), {})).status, 401);
+
+    const target = await createTestUser(database.sql, 'banme@example.com');
+    assert.equal((await banRoute(authed('/x', user.token, { method: 'POST', body: '{}' }), params({ id: target.id }))).status, 403);
+    assert.equal((await banRoute(authed('/x', admin.token, { method: 'POST', body: '{}' }), params({ id: 'nope' }))).status, 404);
+    const banned = await banRoute(authed('/x', admin.token, { method: 'POST', body: JSON.stringify({ reason: 'spam' }) }), params({ id: target.id }));
+    assert.equal(banned.status, 200);
+    const body = await banned.json();
+    assert.equal(body.success, true);
+    assert.equal(body.user.ban_reason, 'spam');
+    assert.equal((await keysRoute(authed('/api/keys', target.token), {})).status, 403);
+  });
+
   it('probes a node on demand with the injected prober and audits it', async () => {
     setNodeProber(async (address: PeerAddress) => ({ address, checkedAt: new Date(), ok: false, error: 'timeout: connect', learned: [] }));
     const response = await checkRoute(authed('/api/admin/check', admin.token, { method: 'POST', body: JSON.stringify({ ip: '4.4.4.4', port: 8333 }) }), {});
@@ -97,7 +114,7 @@ describe('admin endpoints', () => {
     assert.ok(first.next_before);
     assert.equal(first.entries[0].actor_email, 'root@example.com');
     const second = await (await auditRoute(authed(`/api/admin/audit?limit=2&before=${first.next_before}`, admin.token), {})).json();
-    assert.ok(second.entries.every((entry: { id: string }) => Number(entry.id) < first.next_before));
+    assert.ok(second.entries.every((entry: { id: string }) => Number(entry.id) < Number(first.next_before)));
     assert.equal((await auditRoute(authed('/api/admin/audit?limit=abc', admin.token), {})).status, 400);
   });
 });

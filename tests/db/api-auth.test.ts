@@ -18,9 +18,9 @@ describe(`API keys and rate limits (in-memory limiter) on ${testBackend()}`, () 
     counter += 1;
     const key = `doge_sk_testkey${counter.toString().padStart(4, '0')}abcdefghijklmnop`;
     const [row] = await database.sql<{ id: string }[]>`
-      insert into api_keys (user_id, name, key_prefix, key_hash, scopes, rate_limit_per_minute, revoked_at, expires_at)
+      insert into api_keys (user_id, name, key_prefix, key_hash, scopes, rate_limit_per_hour, revoked_at, expires_at)
       values (${options.banned ? bannedUserId : userId}, ${`key ${counter}`}, ${key.slice(0, 12)}, ${hashApiKey(key)},
-        ${options.scopes ?? ['read:nodes', 'read:stats']}, ${options.limit ?? 120},
+        ${options.scopes ?? ['read:nodes', 'read:stats']}, ${options.limit ?? 1000},
         ${options.revoked ? new Date(Date.now() - 1000) : null}, ${options.expired ? new Date(Date.now() - 1000) : null})
       returning id`;
     return { key, id: row!.id };
@@ -74,16 +74,18 @@ describe(`API keys and rate limits (in-memory limiter) on ${testBackend()}`, () 
     assert.equal(statuses.filter((status) => status === 429).length, 97);
   });
 
-  it('accepts a valid key in Authorization or X-API-Key with its own limit', async () => {
-    const { key } = await createKey({ limit: 2 });
+  it('accepts a valid key in Authorization or X-API-Key with its own limit per hour', async () => {
+    const { key } = await createKey({ limit: 10 });
     const bearer = await getNodes(request('/api/nodes.json', { authorization: `Bearer ${key}` }));
     assert.equal(bearer.status, 200);
-    assert.equal(bearer.headers.get('x-ratelimit-limit'), '2');
-    assert.equal(bearer.headers.get('x-ratelimit-remaining'), '1');
-    const header = await getNodes(request('/api/nodes.json', { 'x-api-key': key }));
-    assert.equal(header.status, 200);
-    const third = await getNodes(request('/api/nodes.json', { 'x-api-key': key }));
-    assert.equal(third.status, 429, 'the key budget is shared whatever the IP');
+    assert.equal(bearer.headers.get('x-ratelimit-limit'), '10');
+    assert.equal(bearer.headers.get('x-ratelimit-remaining'), '9');
+    const reset = Number(bearer.headers.get('x-ratelimit-reset')) * 1000;
+    assert.ok(reset > Date.now() && reset <= Date.now() + 3_600_000 + 1000, 'the window is an hour');
+    for (let i = 0; i < 9; i += 1) assert.equal((await getNodes(request('/api/nodes.json', { 'x-api-key': key }))).status, 200);
+    const eleventh = await getNodes(request('/api/nodes.json', { 'x-api-key': key }));
+    assert.equal(eleventh.status, 429, 'the key budget is shared whatever the IP');
+    assert.match(((await eleventh.json()) as any).details, /10 requests per hour/);
   });
 
   it('rejects unknown, malformed, revoked, expired and banned-owner keys with 401', async () => {
@@ -134,9 +136,9 @@ describe(`API keys and rate limits (in-memory limiter) on ${testBackend()}`, () 
   });
 
   it('verifyApiKey reads the hash and the owner', async () => {
-    const { key, id } = await createKey({ scopes: ['read:stats'], limit: 7 });
+    const { key, id } = await createKey({ scopes: ['read:stats'], limit: 70 });
     const result = await verifyApiKey(database.sql, key);
-    assert.deepEqual(result, { ok: true, key: { id, userId, scopes: ['read:stats'], rateLimitPerMinute: 7 } });
+    assert.deepEqual(result, { ok: true, key: { id, userId, scopes: ['read:stats'], rateLimitPerHour: 70 } });
     assert.deepEqual(await verifyApiKey(database.sql, `${key}x`), { ok: false, reason: 'unknown' });
   });
 });

@@ -59,8 +59,8 @@ describe(`crawler passes trigger alerts on ${testBackend()}`, () => {
     const [user] = await database.sql<{ id: string }[]>`insert into profiles (email) values ('operator@example.com') returning id`;
     const { port } = receiver.address() as AddressInfo;
     await database.sql`
-      insert into alert_subscriptions (user_id, node_id, events, channel, target, unsubscribe_token, webhook_secret)
-      values (${user!.id}, ${node!.id}, ${['offline', 'online']}, 'webhook', ${`http://127.0.0.1:${port}/hook`}, 'unsub-token-1', 'webhook-secret-1')`;
+      insert into alert_subscriptions (user_id, node_id, events, webhook_enabled, webhook_url, webhook_type, unsubscribe_token, webhook_secret)
+      values (${user!.id}, ${node!.id}, ${['offline', 'online']}, true, ${`http://127.0.0.1:${port}/hook`}, 'generic', 'unsub-token-1', 'webhook-secret-1')`;
 
     await pass(); // the processor records its baseline: the node is up, nothing is sent
     assert.equal(deliveries.length, 0);

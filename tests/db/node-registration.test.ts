@@ -61,15 +61,28 @@ describe('node registration', () => {
     const response = await registerRoute(authed('/api/nodes/register', user.token, { method: 'POST', body: JSON.stringify({ ip: '8.8.8.8', port: 8333, label: 'home' }) }), {});
     assert.equal(response.status, 201);
     const body = await response.json();
-    assert.equal(body.node.status, 'up');
+    assert.equal(body.success, true);
+    assert.equal(body.message, 'Node registered successfully! The crawler will update its details shortly.');
+    assert.equal(typeof body.node.id, 'string');
+    assert.deepEqual({ ip: body.node.ip, port: body.node.port, status: body.node.status }, { ip: '8.8.8.8', port: 8333, status: 'up' });
     assert.equal(body.label, 'home');
     const [node] = await database.sql`select source, user_agent, services::text as services, height from nodes where id = ${body.node.id}`;
     assert.deepEqual({ ...node }, { source: 'registered', user_agent: '/Satoshi:27.0.0/', services: '1033', height: 870000 });
 
     const mine = await (await myNodesRoute(authed('/api/my-nodes', user.token), {})).json();
     assert.equal(mine.nodes.length, 1);
-    assert.equal(mine.nodes[0].label, 'home');
-    assert.equal(mine.nodes[0].status, 'up');
+    const specKeys = ['id', 'ip', 'port', 'status', 'tier', 'pixScore', 'isVerified', 'verificationMethod', 'verifiedAt', 'displayName', 'avatarUrl', 'countryName', 'city'];
+    assert.deepEqual(
+      Object.fromEntries(specKeys.map((key) => [key, mine.nodes[0][key]])),
+      { id: body.node.id, ip: '8.8.8.8', port: 8333, status: 'up', tier: null, pixScore: null, isVerified: false, verificationMethod: null,
+        verifiedAt: null, displayName: 'home', avatarUrl: null, countryName: null, city: null },
+    );
+
+    const registered = await (await statusRoute(authed('/api/nodes/register', user.token), {})).json();
+    assert.deepEqual(registered.nodes.map((node: { id: string }) => node.id), [body.node.id]);
+    assert.equal((await statusRoute(authed('/api/nodes/register?ip=8.8.8.8', user.token), {})).status, 400);
+    const asString = await registerRoute(authed('/api/nodes/register', user.token, { method: 'POST', body: JSON.stringify({ ip: '8.8.4.4', port: '8333' }) }), {});
+    assert.equal(asString.status, 201, 'a port may come as a string');
 
     const status = await (await statusRoute(authed('/api/nodes/register?ip=8.8.8.8&port=8333', user.token), {})).json();
     assert.equal(status.registered, true);

@@ -10,14 +10,15 @@ import type { SettingField } from '@/lib/dashboard/setting-input';
 import { SettingsEditor } from './settings-editor';
 
 interface User { id: string; email: string; role: 'user' | 'admin'; banned_at: string | null; ban_reason: string | null; node_count: number; active_key_count: number; created_at: string }
-interface Review { id: string; node_id: string; ip: string; port: number; user_email: string; method: string; created_at: string }
+/** GET /api/admin/moderation items (spec shape). */
+interface Review { id: string; node_id: string; node_info: { ip: string; port: number }; user_email: string; verification_info: { method: string }; created_at: string; flagged: boolean }
 interface AuditEntry { id: string; actor_email: string | null; action: string; target_type: string | null; target_id: string | null; created_at: string }
 
 
 /** Users (ban, unban, role), the verification review queue, the audit log and the settings (admins only; 403 otherwise). */
 export function AdminPanel({ settingFields }: { settingFields: SettingField[] }) {
   const users = useApi<{ users: User[]; total: number }>('/api/admin/users?limit=50');
-  const queue = useApi<{ queue: Review[] }>('/api/admin/moderation');
+  const queue = useApi<{ items: Review[] }>('/api/admin/moderation');
   const audit = useApi<{ entries: AuditEntry[] }>('/api/admin/audit?limit=20');
   const settings = useApi<{ settings: Record<string, unknown> }>('/api/admin/settings');
   const [error, setError] = useState<string | null>(null);
@@ -77,20 +78,21 @@ export function AdminPanel({ settingFields }: { settingFields: SettingField[] })
           </ListTable>
           <h2>Verifications to review</h2>
           <SignedIn result={queue.result} retry={queue.reload}>
-            {({ queue: reviews }) => (
+            {({ items: reviews }) => (
               <ListTable caption="Verifications awaiting a decision, oldest first" columns={['Node', 'User', 'Method', 'Since', 'Decision']} empty="Nothing to review." isEmpty={reviews.length === 0}>
                     {reviews.map((review) => (
                       <tr key={review.id}>
-                        <th scope="row"><a href={`/nodes/${review.node_id}`} className="mono">{review.ip}:{review.port}</a></th>
+                        <th scope="row"><a href={`/nodes/${review.node_id}`} className="mono">{review.node_info.ip}:{review.node_info.port}</a></th>
                         <td>{review.user_email}</td>
-                        <td>{review.method}</td>
+                        <td>{review.verification_info.method}{review.flagged ? ' (flagged)' : ''}</td>
                         <td>{review.created_at.slice(0, 16).replace('T', ' ')}</td>
                         <td>
                           <span className="form-actions">
-                            <button type="button" className="button" onClick={() => run(`/api/admin/moderation/${review.id}`, 'POST', { action: 'approve' }, 'Verification approved.')}>Approve</button>
+                            <button type="button" className="button" onClick={() => run('/api/admin/moderation', 'POST', { itemId: review.id, action: 'approve' }, 'Verification approved.')}>Approve</button>
+                            <button type="button" className="button secondary" onClick={() => run('/api/admin/moderation', 'POST', { itemId: review.id, action: 'flag' }, 'Verification flagged.')}>Flag</button>
                             <button type="button" className="button danger" onClick={() => {
                               const reason = askReason('Why reject this verification?');
-                              if (reason) void run(`/api/admin/moderation/${review.id}`, 'POST', { action: 'reject', reason }, 'Verification rejected.');
+                              if (reason) void run('/api/admin/moderation', 'POST', { itemId: review.id, action: 'reject', notes: reason }, 'Verification rejected.');
                             }}>Reject</button>
                           </span>
                         </td>

@@ -2,17 +2,19 @@
 
 import { useState, type FormEvent } from 'react';
 import { callApi } from '@/lib/dashboard/api-client';
-import { checkFields, maxLength, required } from '@/lib/dashboard/form-checks';
+import { checkFields, maxLength, required, wholeNumber } from '@/lib/dashboard/form-checks';
 import { Feedback, ListTable } from '../account-ui';
 import { SignedIn } from '../signed-in';
 import { useApi } from '../use-api';
 
 const SCOPES = ['read:nodes', 'read:stats', 'read:leaderboard', 'read:profiles'] as const;
 
+/** GET /api/keys: the spec's camelCase objects. */
 interface ApiKey {
-  id: string; name: string; key_prefix: string; scopes: string[]; rate_limit_per_minute: number; usage_count: string;
-  created_at: string; last_used_at: string | null; revoked_at: string | null; active: boolean;
+  id: string; name: string; keyPrefix: string; scopes: string[]; rateLimit: number; requestCount: number;
+  createdAt: string; lastUsedAt: string | null; revokedAt: string | null; isActive: boolean;
 }
+interface CreatedKey { key: ApiKey; rawKey: string; warning: string }
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
 
@@ -24,27 +26,31 @@ export function ApiKeys() {
   async function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const checked = checkFields({ name: form.get('name') }, { name: [required('Give the key a name'), maxLength(100, 'The name is at most 100 characters')] });
+    const checked = checkFields({ name: form.get('name'), rateLimit: form.get('rateLimit') }, {
+      name: [required('Give the key a name'), maxLength(100, 'The name is at most 100 characters')],
+      rateLimit: [wholeNumber(10, 10000, 'The rate limit is a whole number of requests per hour from 10 to 10000')],
+    });
     const scopes = form.getAll('scopes').map(String);
     const issues = [...checked.issues.map((issue) => issue.message), ...(scopes.length ? [] : ['Choose at least one scope'])];
     if (issues.length) return setError(issues.join('. '));
-    const result = await callApi<{ key: string; api_key: ApiKey }>('/api/keys', { method: 'POST', body: { name: checked.values.name, scopes } });
+    const body = { name: checked.values.name, scopes, rateLimit: Number(checked.values.rateLimit) };
+    const result = await callApi<CreatedKey>('/api/keys', { method: 'POST', body });
     if (!result.ok) return setError(result.message);
     setError(null);
-    setSecret({ name: result.data.api_key.name, key: result.data.key });
+    setSecret({ name: result.data.key.name, key: result.data.rawKey });
     event.currentTarget?.reset();
     keys.reload();
   }
 
   async function act(key: ApiKey, action: 'revoke' | 'rotate') {
-    if (action === 'revoke' && !window.confirm(`Revoke “${key.name}”? Clients using it stop working.`)) return;
+    if (action === 'revoke' && !window.confirm(`Delete “${key.name}”? Clients using it stop working.`)) return;
     const result =
       action === 'revoke'
         ? await callApi(`/api/keys/${key.id}`, { method: 'DELETE' })
-        : await callApi<{ key: string }>(`/api/keys/${key.id}/rotate`, { method: 'POST' });
+        : await callApi<CreatedKey>(`/api/keys/${key.id}/rotate`, { method: 'POST' });
     if (!result.ok) return setError(result.message);
     setError(null);
-    if (action === 'rotate') setSecret({ name: key.name, key: (result.data as { key: string }).key });
+    if (action === 'rotate') setSecret({ name: key.name, key: (result.data as CreatedKey).rawKey });
     keys.reload();
   }
 
@@ -74,24 +80,29 @@ export function ApiKeys() {
                 </label>
               ))}
             </fieldset>
+            <label>
+              Rate limit (requests per hour)
+              <input name="rateLimit" type="number" min={10} max={10000} defaultValue={1000} />
+            </label>
             <div className="form-actions"><button type="submit" className="button">Create key</button></div>
           </form>
           <h2>Your keys</h2>
-          <ListTable caption="API keys, newest first" columns={['Name', 'Prefix', 'Scopes', { label: 'Requests', numeric: true }, 'Created', 'Last used', 'State', 'Actions']} empty="No keys yet." isEmpty={list.length === 0}>
+          <ListTable caption="API keys, newest first" columns={['Name', 'Prefix', 'Scopes', { label: 'Per hour', numeric: true }, { label: 'Requests', numeric: true }, 'Created', 'Last used', 'State', 'Actions']} empty="No keys yet." isEmpty={list.length === 0}>
                 {list.map((key) => (
                   <tr key={key.id}>
                     <th scope="row">{key.name}</th>
-                    <td className="mono">{key.key_prefix}…</td>
+                    <td className="mono">{key.keyPrefix}…</td>
                     <td>{key.scopes.join(', ')}</td>
-                    <td className="num">{key.usage_count}</td>
-                    <td>{day(key.created_at)}</td>
-                    <td>{day(key.last_used_at)}</td>
-                    <td>{key.active ? 'Active' : key.revoked_at ? 'Revoked' : 'Expired'}</td>
+                    <td className="num">{key.rateLimit}</td>
+                    <td className="num">{key.requestCount}</td>
+                    <td>{day(key.createdAt)}</td>
+                    <td>{day(key.lastUsedAt)}</td>
+                    <td>{key.isActive ? 'Active' : key.revokedAt ? 'Revoked' : 'Expired'}</td>
                     <td>
-                      {key.active && (
+                      {key.isActive && (
                         <span className="form-actions">
                           <button type="button" className="button secondary" onClick={() => act(key, 'rotate')} aria-label={`Rotate ${key.name}`}>Rotate</button>
-                          <button type="button" className="button danger" onClick={() => act(key, 'revoke')} aria-label={`Revoke ${key.name}`}>Revoke</button>
+                          <button type="button" className="button danger" onClick={() => act(key, 'revoke')} aria-label={`Delete ${key.name}`}>Delete</button>
                         </span>
                       )}
                     </td>

@@ -1,6 +1,6 @@
 import { requireUser } from '@/lib/auth/session';
 import { getSql } from '@/lib/db/client';
-import { readJson, route } from '@/lib/http/http-error';
+import { accountPreflight, readJson, route } from '@/lib/http/http-error';
 import { listMyVerifications, startVerification, startVerificationSchema } from '@/lib/verification/service';
 
 export const dynamic = 'force-dynamic';
@@ -20,3 +20,5 @@ export const GET = route(async (request) => {
   const user = await requireUser(request, { sql });
   return Response.json({ verifications: await listMyVerifications(sql, user.id) }, { headers: { 'Cache-Control': 'no-store' } });
 });
+
+export const OPTIONS = accountPreflight;

@@ -2,7 +2,7 @@ import { listAudit } from '@/lib/admin/audit';
 import { auditQuerySchema } from '@/lib/api/schemas';
 import { requireAdmin } from '@/lib/auth/session';
 import { getSql } from '@/lib/db/client';
-import { readQuery, route } from '@/lib/http/http-error';
+import { accountPreflight, readQuery, route } from '@/lib/http/http-error';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,3 +12,5 @@ export const GET = route(async (request) => {
   await requireAdmin(request, { sql });
   return Response.json(await listAudit(sql, readQuery(request, auditQuerySchema)), { headers: { 'Cache-Control': 'no-store' } });
 });
+
+export const OPTIONS = accountPreflight;

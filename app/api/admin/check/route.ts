@@ -1,17 +1,27 @@
 import { z } from 'zod';
 import { audit } from '@/lib/admin/audit';
-import { requireAdmin } from '@/lib/auth/session';
+import { requireAdmin, requireUser } from '@/lib/auth/session';
 import { getSql } from '@/lib/db/client';
-import { notFound, readJson, route } from '@/lib/http/http-error';
+import { accountPreflight, notFound, readJson, route } from '@/lib/http/http-error';
+import { nodeIdSchema, portSchema } from '@/lib/http/id-schemas';
 import { getNodeProber } from '@/lib/nodes/prober';
 import { recordProbe, runProbe, validateNodeAddress } from '@/lib/nodes/register';
 
 export const dynamic = 'force-dynamic';
 
 const bodySchema = z.union([
-  z.object({ node_id: z.number().int().positive() }).strict(),
-  z.object({ ip: z.string().trim().min(2).max(64), port: z.number().int().min(1).max(65535) }).strict(),
+  z.object({ node_id: nodeIdSchema }).strict(),
+  z.object({ ip: z.string().trim().min(2).max(64), port: portSchema }).strict(),
 ]);
+
+/** GET /api/admin/check: whether the signed-in user is an admin → {isAdmin, role} (401 without a session). */
+export const GET = route(async (request) => {
+  const profile = await requireUser(request, { sql: getSql() });
+  const isAdmin = profile.role === 'admin';
+  return Response.json({ isAdmin, role: isAdmin ? profile.role : null });
+});
+
+export const OPTIONS = accountPreflight;
 
 /** POST /api/admin/check {node_id} | {ip, port}: probes a node now and records the result (admins; audited). */
 export const POST = route(async (request) => {

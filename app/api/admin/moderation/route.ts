@@ -1,15 +1,33 @@
-import { moderationQuerySchema } from '@/lib/api/schemas';
 import { requireAdmin } from '@/lib/auth/session';
 import { getSql } from '@/lib/db/client';
-import { readQuery, route } from '@/lib/http/http-error';
-import { moderationQueue } from '@/lib/verification/service';
+import { accountPreflight, readJson, readQuery, route } from '@/lib/http/http-error';
+import {
+  decideVerification,
+  flagVerification,
+  moderationQuerySchema,
+  moderationQueue,
+  moderationReviewSchema,
+} from '@/lib/verification/service';
 
 export const dynamic = 'force-dynamic';
 
-/** GET /api/admin/moderation?status=needs_review&limit=: the verification review queue (admins). */
+/** GET /api/admin/moderation?status=&page=&limit=: the review queue → {items, pagination:{page, limit, total, pages}} (admins). */
 export const GET = route(async (request) => {
   const sql = getSql();
   await requireAdmin(request, { sql });
-  const query = readQuery(request, moderationQuerySchema);
-  return Response.json({ queue: await moderationQueue(sql, query) }, { headers: { 'Cache-Control': 'no-store' } });
+  return Response.json(await moderationQueue(sql, readQuery(request, moderationQuerySchema)));
 });
+
+/** POST /api/admin/moderation {itemId, action: approve|reject|flag, notes?} (admins; audited) → {success, item}. */
+export const POST = route(async (request) => {
+  const sql = getSql();
+  const admin = await requireAdmin(request, { sql });
+  const { itemId, action, notes } = await readJson(request, moderationReviewSchema);
+  const item =
+    action === 'flag'
+      ? await flagVerification(sql, admin.id, itemId, notes ?? null)
+      : await decideVerification(sql, admin.id, itemId, { action, reason: action === 'reject' ? (notes ?? undefined) : undefined, notes: notes ?? null });
+  return Response.json({ success: true, action, item });
+});
+
+export const OPTIONS = accountPreflight;

@@ -1,7 +1,7 @@
 import { audit } from '@/lib/admin/audit';
 import { requireAdmin } from '@/lib/auth/session';
 import { getSql, type Sql } from '@/lib/db/client';
-import { readJson, route } from '@/lib/http/http-error';
+import { accountPreflight, readJson, route } from '@/lib/http/http-error';
 import { getSettings, settingsPatchSchema, updateSettings } from '@/lib/settings/app-settings';
 
 export const dynamic = 'force-dynamic';
@@ -26,3 +26,5 @@ export const PUT = route(async (request) => {
   });
   return Response.json({ settings });
 });
+
+export const OPTIONS = accountPreflight;

@@ -1,7 +1,7 @@
 import { requireAdmin } from '@/lib/auth/session';
 import { listUsers, listUsersQuerySchema, updateUser, updateUserSchema } from '@/lib/admin/users';
 import { getSql } from '@/lib/db/client';
-import { readJson, readQuery, route } from '@/lib/http/http-error';
+import { accountPreflight, readJson, readQuery, route } from '@/lib/http/http-error';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,3 +19,5 @@ export const PATCH = route(async (request) => {
   const input = await readJson(request, updateUserSchema);
   return Response.json({ user: await updateUser(sql, admin.id, input) });
 });
+
+export const OPTIONS = accountPreflight;

@@ -1,19 +1,19 @@
 import { z } from 'zod';
 import { requireUser } from '@/lib/auth/session';
-import { deleteSubscription, updateSubscription, updateSubscriptionSchema } from '@/lib/alerts/subscriptions';
+import { deleteSubscription, updateSubscription, type UpdateSubscriptionInput } from '@/lib/alerts/subscriptions';
 import { getSql } from '@/lib/db/client';
-import { parseId, readJson, route } from '@/lib/http/http-error';
+import { accountPreflight, parseId, readJson, route } from '@/lib/http/http-error';
 
 export const dynamic = 'force-dynamic';
 type Context = { params: Promise<{ id: string }> };
 
-/** PUT /api/alerts/[id] {events?, cooldown_minutes?, enabled?, target?, rotate_secret?: true}. */
+/** PUT /api/alerts/[id]: any create field but nodeId, plus enabled and rotateSecret: true → {subscription, webhook_secret?}. */
 export const PUT = route<Context>(async (request, { params }) => {
   const sql = getSql();
   const user = await requireUser(request, { sql });
   const id = parseId((await params).id, z.uuid(), 'Alert subscription');
-  const input = await readJson(request, updateSubscriptionSchema);
-  return Response.json(await updateSubscription(sql, user.id, id, input));
+  const input = await readJson(request, z.object({}).passthrough());
+  return Response.json(await updateSubscription(sql, user.id, id, input as UpdateSubscriptionInput));
 });
 
 /** DELETE /api/alerts/[id]. */
@@ -22,5 +22,7 @@ export const DELETE = route<Context>(async (request, { params }) => {
   const user = await requireUser(request, { sql });
   const id = parseId((await params).id, z.uuid(), 'Alert subscription');
   await deleteSubscription(sql, user.id, id);
-  return Response.json({ deleted: true });
+  return Response.json({ success: true, deleted: true });
 });
+
+export const OPTIONS = accountPreflight;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireUser } from '@/lib/auth/session';
 import { getSql } from '@/lib/db/client';
-import { parseId, route } from '@/lib/http/http-error';
+import { accountPreflight, parseId, route } from '@/lib/http/http-error';
 import { getVerification } from '@/lib/verification/service';
 
 export const dynamic = 'force-dynamic';
@@ -13,3 +13,5 @@ export const GET = route<{ params: Promise<{ id: string }> }>(async (request, { 
   const id = parseId((await params).id, z.uuid(), 'Verification');
   return Response.json({ verification: await getVerification(sql, user.id, id) }, { headers: { 'Cache-Control': 'no-store' } });
 });
+
+export const OPTIONS = accountPreflight;

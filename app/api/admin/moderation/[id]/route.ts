@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireAdmin } from '@/lib/auth/session';
 import { getSql } from '@/lib/db/client';
-import { parseId, readJson, route } from '@/lib/http/http-error';
+import { accountPreflight, parseId, readJson, route } from '@/lib/http/http-error';
 import { decideVerification, moderationDecisionSchema } from '@/lib/verification/service';
 
 export const dynamic = 'force-dynamic';
@@ -14,3 +14,5 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
   const decision = await readJson(request, moderationDecisionSchema);
   return Response.json({ verification: await decideVerification(sql, admin.id, id, decision) });
 });
+
+export const OPTIONS = accountPreflight;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireUser } from '@/lib/auth/session';
 import { getSql } from '@/lib/db/client';
-import { parseId, readJson, route } from '@/lib/http/http-error';
+import { accountPreflight, parseId, readJson, route } from '@/lib/http/http-error';
 import { limitUserAction } from '@/lib/ratelimit/user-actions';
 import { checkVerification, checkVerificationSchema } from '@/lib/verification/service';
 
@@ -22,3 +22,5 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
   const input = await readJson(request, checkVerificationSchema);
   return Response.json({ verification: await checkVerification(sql, user.id, id, input) });
 });
+
+export const OPTIONS = accountPreflight;
