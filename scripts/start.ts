@@ -3,7 +3,7 @@
  *   1. database: DATABASE_URL, or the embedded PGlite (persisted in .data/pglite)
  *   2. migrations from supabase/migrations
  *   3. a production build of the web app when missing or stale (`--dev` runs next dev instead)
- *   4. the web app and the crawler as supervised child processes
+ *   4. the web app, the crawler and the monitor as supervised child processes
  * `--demo` (npm run demo) also runs a loopback network simulator and points the
  * crawler at it, so a machine without internet access shows a live network.
  * Ctrl+C stops everything and closes the embedded database cleanly.
@@ -93,6 +93,9 @@ async function main(): Promise<void> {
   }
   if (process.env.CRAWLER_ENABLED !== 'false') {
     supervisor.start({ name: 'crawler', command: process.execPath, args: [tsxCli, path.join(root, 'crawler', 'index.ts')], env: childEnv, restartOnExit: true });
+  }
+  if (process.env.CRAWLER_ENABLED !== 'false' && process.env.MONITOR_ENABLED !== 'false') {
+    supervisor.start({ name: 'monitor', command: process.execPath, args: [tsxCli, path.join(root, 'crawler', 'monitor.ts')], env: childEnv, restartOnExit: true });
   }
   log(`web app on http://${host}:${port}`);
 }

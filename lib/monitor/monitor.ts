@@ -174,6 +174,11 @@ export class Monitor {
     return { held: this.nodes.size, connected, down, consensusHeight: this.consensus };
   }
 
+  /** Ids of the held nodes. */
+  heldIds(): string[] {
+    return [...this.nodes.keys()];
+  }
+
   /** Closes every session and ends the open spans (the monitor stops observing). */
   stop(): void {
     if (this.stopped) return;
