@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { listUsersQuerySchema } from '../admin/users';
 import { registrationQuerySchema } from '../nodes/register';
 import { nodeRefSchema } from './node-ref';
+import { eventsQuerySchema, eventStreamQuerySchema } from '../events/schemas';
 
 /**
  * Every query string the API accepts, keyed by its OpenAPI path. Route handlers
@@ -113,6 +114,8 @@ export const QUERY_SCHEMAS = {
   '/api/stats.json': statsQuerySchema,
   '/api/countries.json': countriesQuerySchema,
   '/api/leaderboard': leaderboardQuerySchema,
+  '/api/events': eventsQuerySchema,
+  '/api/events/stream': eventStreamQuerySchema,
   '/api/nodes/{id}': emptyQuerySchema,
   '/api/nodes/{id}/snapshots': nodeChecksQuerySchema,
   '/api/nodes/{id}/downtimes': downtimesQuerySchema,

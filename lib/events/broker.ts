@@ -153,3 +153,10 @@ export function getEventBroker(sql: Sql): EventBroker {
   globalForBroker.__peerscopeEventBroker ??= new EventBroker(sql);
   return globalForBroker.__peerscopeEventBroker;
 }
+
+/** Stops and forgets the process-wide broker (tests that switch databases). */
+export async function resetEventBroker(): Promise<void> {
+  const broker = globalForBroker.__peerscopeEventBroker;
+  globalForBroker.__peerscopeEventBroker = undefined;
+  await broker?.stop();
+}
