@@ -8,6 +8,7 @@ import { latestEventId, listEvents } from '../../lib/events/query';
 import { insertEvents } from '../../lib/events/record';
 import { openEventStream } from '../../lib/events/stream';
 import { recomputeMonitorUptime } from '../../lib/measure/monitor-uptime';
+import { recomputeScores } from '../../lib/crawler/measure';
 import { directDialer } from '../../lib/p2p/dialer';
 import { runMonitor } from '../../lib/monitor/runner';
 import type { Monitor } from '../../lib/monitor/monitor';
@@ -196,5 +197,26 @@ describe(`monitor, events and live measurements on ${testBackend()}`, () => {
     assert.ok(Math.abs(measured!.monitor_uptime_7d - (42 / 48) * 100) < 0.01, String(measured!.monitor_uptime_7d));
     assert.ok(Math.abs(measured!.monitor_uptime_30d - (42 / 48) * 100) < 0.01);
     assert.ok(Math.abs(measured!.monitor_observed_hours_7d - 48) < 0.01);
+  });
+
+  it("scores with the monitor's measurements while it runs, and with probe data otherwise", async () => {
+    const now = new Date();
+    const [row] = await database.sql<{ id: string }[]>`
+      insert into nodes (ip, port, network, status, last_seen, monitor_seen_at, monitor_uptime_7d, monitor_observed_hours_7d, monitor_latency_ms)
+      values ('203.0.113.78', 8333, 'ipv4', 'up', ${now}, ${now}, 80, 48, 12) returning id`;
+    const id = row!.id;
+    // Probe history says: always up, 40 ms.
+    for (let hours = 47; hours >= 0; hours -= 1) {
+      await database.sql`insert into node_checks (node_id, checked_at, status, latency_ms) values (${id}, ${new Date(now.getTime() - hours * 3_600_000)}, 'up', 40)`;
+    }
+    await recomputeScores(database.sql, { now });
+    const read = async () =>
+      (await database.sql<{ uptime_percentage: number; median_latency_ms: number }[]>`select uptime_percentage, median_latency_ms from nodes where id = ${id}`)[0]!;
+    assert.deepEqual(await read(), { uptime_percentage: 80, median_latency_ms: 12 });
+    await database.sql`update nodes set monitor_seen_at = ${new Date(now.getTime() - 3_600_000)} where id = ${id}`;
+    await recomputeScores(database.sql, { now });
+    const fallback = await read();
+    assert.equal(fallback.median_latency_ms, 40);
+    assert.ok(fallback.uptime_percentage > 99.9);
   });
 });
