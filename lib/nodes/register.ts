@@ -145,7 +145,9 @@ export async function listMyNodes(sql: Sql, userId: string) {
   return sql`
     select n.id::text as id, n.ip, n.port, n.network, n.status, n.protocol_version, n.user_agent, n.height, n.latency_ms,
       n.uptime_percentage, n.reliability, n.pix_score, n.tier, n.rank, n.country, n.city, n.asn, n.organization_name,
-      n.last_seen, n.last_checked, n.first_seen, n.verified, n.verified_at, un.label, un.created_at as registered_at
+      n.last_seen, n.last_checked, n.first_seen, n.verified, n.verified_at, un.label, un.created_at as registered_at,
+      coalesce((select jsonb_agg(jsonb_build_object('kind', e.kind, 'since', floor(extract(epoch from e.since))::bigint, 'details', e.details) order by e.since, e.kind)
+                from node_exceptions e where e.node_id = n.id), '[]'::jsonb) as exceptions
     from user_nodes un join nodes n on n.id = un.node_id
     where un.user_id = ${userId}
     order by un.created_at desc, n.id`;

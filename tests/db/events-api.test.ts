@@ -3,9 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GET as getEvents } from '../../app/api/events/route';
 import { GET as getStream } from '../../app/api/events/stream/route';
+import { GET as getNode } from '../../app/api/nodes/[id]/route';
 import { resetEventBroker } from '../../lib/events/broker';
 import { insertEvents } from '../../lib/events/record';
-import { releaseRoutes, request, useDatabaseForRoutes } from '../helpers/api';
+import { context, releaseRoutes, request, useDatabaseForRoutes } from '../helpers/api';
 import { openMigratedTestDatabase, testBackend, type TestDatabase } from '../helpers/database';
 
 async function readUntil(response: Response, pattern: RegExp, timeoutMs = 8000): Promise<string> {
@@ -104,6 +105,18 @@ describe(`events API on ${testBackend()}`, () => {
     const liveText = await reading;
     assert.equal([...liveText.matchAll(/^event: /gm)].length, 1, 'only the filtered node, and nothing from before the stream opened');
     assert.match(liveText, /"blocks_behind":4/);
+  });
+
+  it("shows a node's open exceptions with since-when in GET /api/nodes/{id}", async () => {
+    const since = new Date('2026-11-20T10:00:00Z');
+    await database.sql`insert into node_exceptions (node_id, kind, since, details) values (${ids[1]!}, 'offline', ${since}, '{}'), (${ids[1]!}, 'flapping', ${since}, '{"outages_24h": 4}')`;
+    const body = (await (await getNode(request(`/api/nodes/${ids[1]}`), context({ id: ids[1]! }))).json()) as { exceptions: unknown };
+    assert.deepEqual(body.exceptions, [
+      { kind: 'flapping', since: since.getTime() / 1000, details: { outages_24h: 4 } },
+      { kind: 'offline', since: since.getTime() / 1000, details: {} },
+    ]);
+    const none = (await (await getNode(request(`/api/nodes/${ids[0]}`), context({ id: ids[0]! }))).json()) as { exceptions: unknown };
+    assert.deepEqual(none.exceptions, []);
   });
 
   it('caps open streams per client address', async () => {
