@@ -65,6 +65,8 @@ export interface MonitorOptions {
   rttWindow?: number;
   evaluateIntervalMs?: number;
   /** Whether a node's version is outdated (lib/alerts/outdated); null when unknown. */
+  /** New nodes are dialed at most this fast, so taking over thousands at once is no SYN flood. Default 1000. */
+  dialsPerSecond?: number;
   isOutdated?: (node: { protocolVersion: number | null; userAgent: string | null }) => boolean | null;
   now?: () => number;
 }
@@ -158,7 +160,9 @@ export class Monitor {
         userAgent: target.userAgent,
       };
       this.nodes.set(target.id, node);
-      this.dial(node);
+      const delay = Math.floor((added * 1000) / (this.options.dialsPerSecond ?? 1000));
+      if (delay === 0) this.dial(node);
+      else node.retry = setTimeout(() => this.dial(node), delay);
       added += 1;
     }
     return { added, removed };
