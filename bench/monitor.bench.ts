@@ -26,6 +26,8 @@ const STEADY_SECONDS = Number(process.env.BENCH_MONITOR_STEADY_SECONDS ?? 30);
 const DROPS = Number(process.env.BENCH_MONITOR_DROPS ?? 100);
 const PING_SECONDS = Number(process.env.BENCH_MONITOR_PING_SECONDS ?? 60);
 const PER_WORKER = 6_000;
+/** Descriptors the monitor needs besides its peer sockets: node and tsx internals, the database pool (reconnects after idle), redials of dropped peers. */
+const FD_HEADROOM = 256;
 const root = process.cwd();
 const tsxCli = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
@@ -99,7 +101,7 @@ let stopping = false;
 async function main() {
   const limit = fdLimit();
   // The monitor process needs one descriptor per connection plus its own (stdio, epoll, database pool, …).
-  const nodes = Math.min(REQUESTED, Number.isFinite(limit) ? limit - 64 : REQUESTED);
+  const nodes = Math.min(REQUESTED, Number.isFinite(limit) ? limit - FD_HEADROOM : REQUESTED);
   const capped = nodes < REQUESTED;
   if (capped) console.log(`file-descriptor limit ${limit} (ulimit -n, not raisable here) caps one process at ${nodes} connections (asked for ${REQUESTED})`);
 

@@ -20,9 +20,12 @@ const typesSchema = z
     return types as EventType[];
   });
 
+/** An empty value (a form's "All" choice) is the same as no value. */
+const blankIsAbsent = (value: unknown) => (value === '' ? undefined : value);
+
 const filters = {
-  type: typesSchema.optional(),
-  node: nodeRefSchema.optional(),
+  type: z.preprocess(blankIsAbsent, typesSchema.optional()),
+  node: z.preprocess(blankIsAbsent, nodeRefSchema.optional()),
   /** Unix seconds: events that occurred at or after. */
   since: unix.optional(),
 };
