@@ -248,7 +248,7 @@ async function main() {
   row('monitor CPU, steady state', `${cpuPercent.toFixed(1)} %`, `≤ ${TARGETS.cpuPercent} %`, cpuPercent <= TARGETS.cpuPercent);
   row('drop → SSE node_down, p50', `${p50} ms`, '', true);
   row('drop → SSE node_down, p99', `${p99} ms`, `≤ ${TARGETS.dropToSseP99Ms} ms`, p99 <= TARGETS.dropToSseP99Ms && latencies.length === DROPS);
-  if (capped) console.log(`(connections capped by the file-descriptor limit ${limit}; run with ulimit -n ≥ ${REQUESTED + 100} for the full count)`);
+  if (capped) console.log(`(connections capped by the file-descriptor limit ${limit}; run with ulimit -n ≥ ${REQUESTED + FD_HEADROOM} for the full count)`);
   mkdirSync('bench-results', { recursive: true });
   writeFileSync('bench-results/monitor.json', `${JSON.stringify(results, null, 2)}\n`);
 }
