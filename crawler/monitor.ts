@@ -20,6 +20,8 @@ async function main(): Promise<void> {
   nextEnv.loadEnvConfig(process.cwd());
   const settings = resolveMonitorSettings();
   const access = resolveNetworkAccess(resolveWorkerSettings());
+  // PGlite's socket server interleaves protocol messages of concurrent connections: one is enough for the monitor's batches.
+  if (process.env.PEERSCOPE_DATABASE_KIND === 'embedded') process.env.DATABASE_POOL_MAX ??= '1';
   const database = await bootstrapDatabase(process.env, 'peerscope-monitor');
   const controller = new AbortController();
   const stop = () => controller.abort();

@@ -13,7 +13,7 @@ import { EVENTS_CHANNEL, type NodeEventJson } from './types';
 export interface EventBrokerOptions {
   /** Poll interval (also the fallback latency without LISTEN). Default EVENTS_POLL_MS or 1000. */
   pollMs?: number;
-  /** Use LISTEN/NOTIFY to wake the poller. Default true. */
+  /** Use LISTEN/NOTIFY to wake the poller. Default: yes, except on the embedded PGlite. */
   listen?: boolean;
   batch?: number;
   /** How long a gap in event ids is waited for. Default 1000. */
@@ -54,7 +54,9 @@ export class EventBroker {
 
   private async init(): Promise<void> {
     this.lastId = await latestEventId(this.sql);
-    if (this.options.listen !== false) {
+    // PGlite serves every client from one session, so a LISTEN there would hand notifications to other clients' connections.
+    const listen = this.options.listen ?? process.env.PEERSCOPE_DATABASE_KIND !== 'embedded';
+    if (listen) {
       try {
         const subscription = await this.sql.listen(EVENTS_CHANNEL, () => this.poke());
         this.unlisten = () => subscription.unlisten();
