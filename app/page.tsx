@@ -4,6 +4,8 @@ import { getStats } from '@/lib/api/stats';
 import { getNodeClusters } from '@/lib/dashboard/map-clusters';
 import { formatDecimal, formatInteger, formatPercent, formatUnix } from '@/lib/dashboard/format';
 import { getSql } from '@/lib/db/client';
+import { listEvents } from '@/lib/events/query';
+import { LiveEventFeed } from './_components/live-event-feed';
 import { NodeTable } from './_components/node-table';
 import { WorldMap } from './_components/world-map';
 
@@ -12,10 +14,11 @@ export const metadata: Metadata = { title: 'Network overview' };
 
 export default async function HomePage() {
   const sql = getSql();
-  const [stats, clusters, leaders] = await Promise.all([
+  const [stats, clusters, leaders, recent] = await Promise.all([
     getStats(sql, { days: 1 }),
     getNodeClusters(sql),
     getLeaderboard(sql, { page: 1, limit: 10 }),
+    listEvents(sql, { limit: 10 }),
   ]);
   const health = stats.network_health;
   const items: [string, string][] = [
@@ -43,6 +46,11 @@ export default async function HomePage() {
       </p>
       <h2 id="map-heading">Where the nodes are</h2>
       {clusters.length ? <WorldMap clusters={clusters} /> : <p className="muted">No online node has a known location yet.</p>}
+      <div className="section-head">
+        <h2>Live events</h2>
+        <a href="/events">All events</a>
+      </div>
+      <LiveEventFeed initial={recent.events} limit={10} caption="What the monitor saw last" />
       <div className="section-head">
         <h2>Top nodes</h2>
         <a href="/leaderboard">Full leaderboard</a>

@@ -4,7 +4,7 @@
  *      .data/postgres; .data/demo-postgres for the demo), started on a free loopback port
  *   2. migrations from supabase/migrations
  *   3. a production build of the web app when missing or stale (`--dev` runs next dev instead)
- *   4. the web app and the crawler as supervised child processes
+ *   4. the web app, the crawler and the monitor as supervised child processes
  * `--demo` (npm run demo) also runs a loopback network simulator and points the
  * crawler at it, so a machine without internet access shows a live network.
  * Ctrl+C stops everything, the embedded database last (a clean fast shutdown).
@@ -119,6 +119,9 @@ async function main(): Promise<void> {
   });
   if (process.env.CRAWLER_ENABLED !== 'false') {
     supervisor.start({ name: 'crawler', command: process.execPath, args: [...runTs, path.join(root, 'crawler', 'index.ts')], env: childEnv, restartOnExit: true });
+  }
+  if (process.env.CRAWLER_ENABLED !== 'false' && process.env.MONITOR_ENABLED !== 'false') {
+    supervisor.start({ name: 'monitor', command: process.execPath, args: [...runTs, path.join(root, 'crawler', 'monitor.ts')], env: childEnv, restartOnExit: true });
   }
   log(`web app on http://${host}:${port}`);
 }

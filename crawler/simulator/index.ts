@@ -11,3 +11,4 @@ export {
   writeSimulatorDescription,
   type SimulatorDescription,
 } from './description';
+export { liveLoopbackHost, startLiveNetwork, type LiveNetwork, type LiveNetworkOptions, type LivePeer, type LivePeerSchedule } from './live-network';

@@ -1,3 +1,4 @@
+import { nodeExceptions, type NodeExceptionJson } from '../events/exceptions';
 import type { Sql } from '../db/client';
 import { addressKey } from '../crawler/types';
 import { servicesHex, unixSeconds } from './format';
@@ -210,6 +211,8 @@ export interface NodeDetail extends NodeView {
   port: number;
   network: string;
   first_seen: number | null;
+  /** Open exceptions (live monitor): offline, behind_tip, … with since-when. */
+  exceptions: NodeExceptionJson[];
 }
 
 /** GET /api/nodes/{id}. */
@@ -224,5 +227,6 @@ export async function getNodeDetail(sql: Sql, ref: NodeRef): Promise<NodeDetail 
     network: row.network,
     first_seen: unixSeconds(row.first_seen),
     ...nodeView(row),
+    exceptions: await nodeExceptions(sql, row.id),
   };
 }

@@ -4,6 +4,7 @@ import { alertHistoryQuerySchema, unsubscribeTokenSchema } from '../alerts/subsc
 import { registrationQuerySchema } from '../nodes/register';
 import { moderationQuerySchema } from '../verification/service';
 import { nodeRefSchema } from './node-ref';
+import { eventsQuerySchema, eventStreamQuerySchema } from '../events/schemas';
 
 /**
  * Every query string the API accepts, keyed by its OpenAPI path. Route handlers
@@ -108,6 +109,8 @@ export const QUERY_SCHEMAS = {
   '/api/stats.json': statsQuerySchema,
   '/api/countries.json': countriesQuerySchema,
   '/api/leaderboard': leaderboardQuerySchema,
+  '/api/events': eventsQuerySchema,
+  '/api/events/stream': eventStreamQuerySchema,
   '/api/nodes/{id}': emptyQuerySchema,
   '/api/nodes/{id}/snapshots': nodeChecksQuerySchema,
   '/api/nodes/{id}/downtimes': downtimesQuerySchema,

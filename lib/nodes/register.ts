@@ -170,6 +170,7 @@ interface MyNodeRow {
   country_name: string | null; city: string | null; protocol_version: number | null; user_agent: string | null; height: number | null;
   latency_ms: number | null; uptime_percentage: number | null; reliability: number | null; rank: number | null; asn: number | null;
   organization_name: string | null; last_seen: Date | null; last_checked: Date | null; first_seen: Date | null; registered_at: Date;
+  exceptions: { kind: string; since: number; details: unknown }[];
 }
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -206,6 +207,7 @@ export function presentMyNode(row: MyNodeRow) {
     lastChecked: iso(row.last_checked),
     firstSeen: iso(row.first_seen),
     registeredAt: row.registered_at.toISOString(),
+    exceptions: row.exceptions,
   };
 }
 export type MyNode = ReturnType<typeof presentMyNode>;
@@ -218,7 +220,9 @@ export async function listMyNodes(sql: Sql, userId: string): Promise<MyNode[]> {
         as verification_method,
       n.verified_at, un.label, n.country, n.country_name, n.city, n.protocol_version, n.user_agent, n.height, n.latency_ms,
       n.uptime_percentage, n.reliability, n.rank, n.asn, n.organization_name, n.last_seen, n.last_checked, n.first_seen,
-      un.created_at as registered_at
+      un.created_at as registered_at,
+      coalesce((select jsonb_agg(jsonb_build_object('kind', e.kind, 'since', floor(extract(epoch from e.since))::bigint, 'details', e.details) order by e.since, e.kind)
+                from node_exceptions e where e.node_id = n.id), '[]'::jsonb) as exceptions
     from user_nodes un join nodes n on n.id = un.node_id
     where un.user_id = ${userId}
     order by un.created_at desc, n.id`;

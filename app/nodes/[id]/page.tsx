@@ -12,6 +12,7 @@ import { BarChart } from '../../_components/bar-chart';
 import { InputError } from '../../_components/input-error';
 import { LineChart } from '../../_components/line-chart';
 import { ScrollTable } from '../../_components/scroll-table';
+import { LiveNodePanel } from '../../_components/live-node-panel';
 import { Pagination } from '../../_components/pagination';
 
 export const dynamic = 'force-dynamic';
@@ -85,6 +86,11 @@ export default async function NodePage({ params, searchParams }: Props) {
       <h1>
         <span className="mono">{node.address}</span>
       </h1>
+      <LiveNodePanel
+        nodeId={String(node.id)}
+        initial={{ status: node.status, latency_ms: node.latency_ms, height: node.height, connected_since: node.connected_since, exceptions: node.exceptions }}
+      />
+      <p><a href={`/events?node=${node.id}`}>Events of this node</a></p>
       <section aria-labelledby="details-heading">
         <h2 id="details-heading" className="visually-hidden">Details</h2>
         <dl className="details">

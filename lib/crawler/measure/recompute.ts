@@ -1,7 +1,7 @@
 import type { Sql } from '../../db/client';
 import { pgArray } from '../sql-array';
 import { MINIMUM_HISTORY_HOURS, PIX_SCALE, PIX_WEIGHTS, TIER_REQUIREMENTS } from '../../scoring';
-import { HOUR_MS, RELIABILITY_MAX_CHECKS, RELIABILITY_WINDOW_MS, UPTIME_MAX_GAP_MS, UPTIME_WINDOW_MS } from './windows';
+import { HOUR_MS, MONITOR_FRESH_MS, RELIABILITY_MAX_CHECKS, RELIABILITY_WINDOW_MS, UPTIME_MAX_GAP_MS, UPTIME_WINDOW_MS } from './windows';
 
 export interface RecomputeResult {
   /** Nodes whose stored measurement, score, tier or rank changed. */
@@ -21,6 +21,7 @@ export async function recomputeScores(sql: Sql, { now }: { now: Date }): Promise
   const reliabilityStart = new Date(now.getTime() - RELIABILITY_WINDOW_MS);
   const maxGapSeconds = UPTIME_MAX_GAP_MS / 1000;
   const rules = TIER_REQUIREMENTS;
+  const monitorFresh = new Date(now.getTime() - MONITOR_FRESH_MS);
 
   const result = await sql.begin(async (tx) => {
     // The pass sorts the last 30 days of checks once; give the sort memory so it stays off disk.
@@ -62,14 +63,27 @@ export async function recomputeScores(sql: Sql, { now }: { now: Date }): Promise
       from held
       group by node_id
     ),
-    measured as (
+    probe_measured as (
       select n.id, n.status, n.hidden, n.first_seen,
              case when u.observed_ms > 0 then u.up_ms / u.observed_ms * 100::float8 end as uptime,
              case when u.observed_ms > 0 then u.observed_ms / ${HOUR_MS}::float8 end as observed_hours,
              u.reliability,
-             u.median_latency_ms
+             u.median_latency_ms,
+             -- The monitor's live measurements (lib/measure/monitor-uptime) win while the monitor
+             -- watches the node; probe data is the fallback (docs/scoring.md, "Live measurements").
+             (n.monitor_seen_at >= ${monitorFresh}::timestamptz) as monitored,
+             n.monitor_uptime_7d, n.monitor_observed_hours_7d, n.monitor_latency_ms
       from nodes n
       left join per_node u on u.node_id = n.id
+    ),
+    measured as (
+      select id, status, hidden, first_seen,
+             case when monitored and monitor_observed_hours_7d > 0 then monitor_uptime_7d else uptime end as uptime,
+             case when monitored and monitor_observed_hours_7d > 0
+                  then greatest(monitor_observed_hours_7d, coalesce(observed_hours, 0::float8)) else observed_hours end as observed_hours,
+             reliability,
+             case when monitored and monitor_latency_ms is not null then monitor_latency_ms else median_latency_ms end as median_latency_ms
+      from probe_measured
     ),
     scored as (
       select m.*,

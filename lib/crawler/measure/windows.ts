@@ -26,4 +26,7 @@ export const RELIABILITY_MAX_CHECKS = 100;
 /** Checks older than this are not read by any measurement; pruneChecks may delete them. */
 export const CHECK_RETENTION_MS = RELIABILITY_WINDOW_MS;
 
+/** The monitor's measurements are used while it touched the node this recently (it touches every minute). */
+export const MONITOR_FRESH_MS = 10 * 60_000;
+
 export { HOUR_MS, DAY_MS };

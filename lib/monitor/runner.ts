@@ -1,0 +1,91 @@
+/**
+ * The monitor loop wired to the database: reload the shard's targets every
+ * syncMs, write through a MonitorStore, keep open spans touched, recompute
+ * monitor uptime every few minutes, and run alerts as events arrive.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { newestMajors, isOutdated } from '../alerts/outdated';
+import type { Sql } from '../db/client';
+import type { AddressNetwork } from '../crawler/types';
+import { createAlertTrigger } from '../events/alert-trigger';
+import { pruneEvents } from '../events/record';
+import { recomputeMonitorUptime } from '../measure/monitor-uptime';
+import type { Dialer } from '../p2p/dialer';
+import type { ProbeChain } from '../p2p/probe';
+import { getSettings, type Settings } from '../settings/app-settings';
+import { Monitor } from './monitor';
+import type { MonitorSettings } from './settings';
+import { closeStaleSpans, MonitorStore, touchSpans } from './store';
+import { loadTargets } from './targets';
+
+export interface RunMonitorOptions {
+  sql: Sql;
+  chain: ProbeChain & { magic: string };
+  dialer: Dialer;
+  networks: AddressNetwork[];
+  settings: MonitorSettings;
+  signal: AbortSignal;
+  log: (message: string) => void;
+  processAlerts?: (sql: Sql, options: { now: Date }) => Promise<unknown>;
+  /** Called after each target sync (tests, benchmarks). */
+  onSync?: (monitor: Monitor) => void;
+}
+
+const TOUCH_MS = 60_000;
+const MEASURE_MS = 5 * 60_000;
+const EVENT_RETENTION_MS = 90 * 24 * 3_600_000;
+
+export async function runMonitor(options: RunMonitorOptions): Promise<void> {
+  const { sql, settings, log, signal } = options;
+  const closed = await closeStaleSpans(sql, settings.shard);
+  if (closed) log(`closed ${closed} connection spans left open by a previous run`);
+  const store = new MonitorStore(sql, {
+    flushMs: settings.flushMs,
+    log,
+    onFlushed: options.processAlerts ? createAlertTrigger(sql, options.processAlerts, log) : undefined,
+  });
+  let appSettings: Settings | null = null;
+  let majors = new Map<string, number>();
+  const monitor = new Monitor({
+    chain: options.chain,
+    dialer: options.dialer,
+    sink: store,
+    pingIntervalMs: settings.pingIntervalMs,
+    rules: settings.rules,
+    isOutdated: (node) =>
+      appSettings ? isOutdated({ status: 'up', protocol_version: node.protocolVersion, user_agent: node.userAgent }, appSettings, majors) : null,
+  });
+  store.start();
+  let lastTouch = 0;
+  let lastMeasure = 0;
+  try {
+    while (!signal.aborted) {
+      try {
+        appSettings = await getSettings(sql);
+        const agents = await sql<{ user_agent: string }[]>`select distinct user_agent from nodes where status = 'up' and user_agent is not null`;
+        majors = newestMajors(agents.map((row) => row.user_agent));
+        const targets = await loadTargets(sql, { shard: settings.shard, networks: options.networks, limit: settings.maxConnections });
+        const { added, removed } = monitor.sync(targets);
+        const stats = monitor.stats();
+        if (added || removed) log(`holding ${stats.held} nodes (+${added} −${removed}): ${stats.connected} connected, ${stats.down} down`);
+        options.onSync?.(monitor);
+        const now = Date.now();
+        if (now - lastTouch >= TOUCH_MS) {
+          lastTouch = now;
+          await touchSpans(sql, monitor.heldIds());
+        }
+        if (now - lastMeasure >= MEASURE_MS) {
+          lastMeasure = now;
+          await recomputeMonitorUptime(sql, { now: new Date() });
+          await pruneEvents(sql, new Date(now - EVENT_RETENTION_MS));
+        }
+      } catch (error) {
+        log(`monitor sync failed: ${(error as Error).message}`);
+      }
+      await sleep(settings.syncMs, undefined, { signal }).catch(() => {});
+    }
+  } finally {
+    monitor.stop();
+    await store.stop();
+  }
+}
