@@ -80,19 +80,21 @@ describe('admin endpoints', () => {
   });
 
   it('GET /api/admin/check answers {isAdmin, role}; POST /api/admin/users/[id]/ban bans', async () => {
+    // The earlier ban ended this user's first session: sign in again.
+    const { token: userToken } = await signLocalToken(database.sql, authConfig({}), { id: user.id, email: 'someone@example.com', role: 'user' });
     assert.deepEqual(await (await isAdminRoute(authed('/api/admin/check', admin.token), {})).json(), { isAdmin: true, role: 'admin' });
-    assert.deepEqual(await (await isAdminRoute(authed('/api/admin/check', user.token), {})).json(), { isAdmin: false, role: null });
+    assert.deepEqual(await (await isAdminRoute(authed('/api/admin/check', userToken), {})).json(), { isAdmin: false, role: null });
     assert.equal((await isAdminRoute(new Request('http://127.0.0.1/api/admin/check'), {})).status, 401);
 
     const target = await createTestUser(database.sql, 'banme@example.com');
-    assert.equal((await banRoute(authed('/x', user.token, { method: 'POST', body: '{}' }), params({ id: target.id }))).status, 403);
+    assert.equal((await banRoute(authed('/x', userToken, { method: 'POST', body: '{}' }), params({ id: target.id }))).status, 403);
     assert.equal((await banRoute(authed('/x', admin.token, { method: 'POST', body: '{}' }), params({ id: 'nope' }))).status, 404);
     const banned = await banRoute(authed('/x', admin.token, { method: 'POST', body: JSON.stringify({ reason: 'spam' }) }), params({ id: target.id }));
     assert.equal(banned.status, 200);
     const body = await banned.json();
     assert.equal(body.success, true);
     assert.equal(body.user.ban_reason, 'spam');
-    assert.equal((await keysRoute(authed('/api/keys', target.token), {})).status, 403);
+    assert.equal((await keysRoute(authed('/api/keys', target.token), {})).status, 401, 'the ban ended the session');
   });
 
   it('probes a node on demand with the injected prober and audits it', async () => {
