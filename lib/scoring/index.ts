@@ -157,6 +157,32 @@ export function rankNodes(nodes: readonly RankCandidate[]): Map<string, number |
   return ranks;
 }
 
+/** Weights of the network health score; they add up to 1. */
+export const HEALTH_WEIGHTS = { uptime: 0.5, synced: 0.3, reliability: 0.2 } as const;
+
+export interface NetworkHealthInput {
+  /** Average uptime % of the online nodes; null when there are none. */
+  averageUptime: number | null;
+  /** Average reliability % of the online nodes; null when there are none. */
+  averageReliability: number | null;
+  /** Share (0–100) of online nodes within a few blocks of the consensus height. */
+  syncedPercentage: number | null;
+}
+
+/**
+ * stats.json network_health.health_score, 0–100:
+ *     0.5 × average uptime + 0.3 × synced % + 0.2 × average reliability
+ * over the online nodes; an unknown term counts 0, so a network with no online node scores 0.
+ */
+export function networkHealthScore({ averageUptime, averageReliability, syncedPercentage }: NetworkHealthInput): number {
+  const term = (value: number | null) => (value === null || Number.isNaN(value) ? 0 : clampPercent(value));
+  return (
+    term(averageUptime) * HEALTH_WEIGHTS.uptime +
+    term(syncedPercentage) * HEALTH_WEIGHTS.synced +
+    term(averageReliability) * HEALTH_WEIGHTS.reliability
+  );
+}
+
 /** The thresholds as plain data for the API and UI. */
 export function describeScoring() {
   return {

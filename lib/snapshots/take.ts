@@ -47,8 +47,9 @@ export function bitnodesRow(node: Omit<SnapshotNodeRow, 'ip' | 'port'>): Bitnode
     node.hostname,
     node.city,
     node.country,
-    node.latitude,
-    node.longitude,
+    // Bitnodes writes 0.0 for an address it cannot place.
+    node.latitude ?? 0,
+    node.longitude ?? 0,
     node.timezone,
     asnLabel(node.asn),
     node.organization_name,

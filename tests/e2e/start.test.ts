@@ -31,7 +31,8 @@ describe('npm start on the embedded database', () => {
     const app = startPeerscope({ PORT: String(port), PGLITE_DATA_DIR: dataDir, CRAWLER_ENABLED: 'false' });
     try {
       const health = await (await waitForHttp(`http://127.0.0.1:${port}/api/health`, { process: app })).json();
-      assert.equal(health.status, 'ok');
+      assert.equal(health.status, 'healthy');
+      assert.ok(!Number.isNaN(Date.parse(health.timestamp)), 'an ISO timestamp');
       assert.equal(health.database.kind, 'embedded');
       assert.deepEqual(health.database.pending_migrations, []);
       // Bitnodes-style trailing-slash URLs are served directly, not redirected.

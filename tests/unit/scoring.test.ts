@@ -168,3 +168,13 @@ describe('describeScoring', () => {
     assert.equal(JSON.parse(JSON.stringify(description)).tiers.length, 4);
   });
 });
+
+describe('networkHealthScore', () => {
+  it('weights average uptime 0.5, synced share 0.3 and average reliability 0.2, on 0..100', async () => {
+    const { networkHealthScore } = await import('../../lib/scoring');
+    assert.equal(networkHealthScore({ averageUptime: 100, averageReliability: 100, syncedPercentage: 100 }), 100);
+    assert.equal(networkHealthScore({ averageUptime: 90, averageReliability: 50, syncedPercentage: 80 }), 45 + 24 + 10);
+    assert.equal(networkHealthScore({ averageUptime: null, averageReliability: null, syncedPercentage: null }), 0);
+    assert.equal(networkHealthScore({ averageUptime: 140, averageReliability: -3, syncedPercentage: 100 }), 80);
+  });
+});

@@ -1,4 +1,5 @@
 import { listBitnodesSnapshots } from '@/lib/api/bitnodes';
+import { publicUrl } from '@/lib/api/base-url';
 import { preflight } from '@/lib/api/headers';
 import { apiRoute } from '@/lib/api/route';
 import { bitnodesListQuerySchema } from '@/lib/api/schemas';
@@ -8,7 +9,7 @@ export const dynamic = 'force-dynamic';
 export const GET = apiRoute({
   scope: 'read:nodes',
   query: bitnodesListQuerySchema,
-  handle: ({ sql, query, url }) => listBitnodesSnapshots(sql, query, url),
+  handle: ({ sql, query, request, url }) => listBitnodesSnapshots(sql, query, publicUrl(request, url.pathname)),
 });
 
 export const OPTIONS = preflight();
