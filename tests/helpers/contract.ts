@@ -106,7 +106,8 @@ export function assertMatchesContract(example: unknown, live: unknown, options: 
   assert.deepEqual(drift, [], `${label} drifted from the spec:\n  ${drift.join('\n  ')}`);
 }
 
-/** A spec example from tests/fixtures/spec/<name>.json. */
+/** A spec example from tests/fixtures/spec/: `specExample('health')` or `specExample('nodes.json')`. */
 export function specExample(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(`../fixtures/spec/${name}.json`, import.meta.url), 'utf8'));
+  const file = name.endsWith('.json') ? name : `${name}.json`;
+  return JSON.parse(readFileSync(new URL(`../fixtures/spec/${file}`, import.meta.url), 'utf8'));
 }
