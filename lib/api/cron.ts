@@ -30,7 +30,7 @@ export interface LatestSnapshotInfo {
   onlineNodes: number;
 }
 
-const cronHeaders = () => ({ ...corsHeaders('GET, POST, OPTIONS'), 'Cache-Control': NO_STORE });
+const cronHeaders = () => ({ ...corsHeaders('GET, HEAD, POST, OPTIONS'), 'Cache-Control': NO_STORE });
 
 /**
  * POST /api/cron/snapshots with `Authorization: Bearer $CRON_SECRET`: takes a
