@@ -1,4 +1,6 @@
+import { activeChain } from '../chains';
 import type { Sql } from '../db/client';
+import { BITNODES_INDEX_KEYS, computeBitnodesIndices, type BitnodesIndices } from './bitnodes-indices';
 import { bitnodesRow } from '../snapshots/take';
 import type { BitnodesSnapshotRow } from '../snapshots/bitnodes-format';
 import { round, unixSeconds } from './format';
@@ -131,7 +133,7 @@ export function bitnodesNode(row: NodeRow): BitnodesNode {
   };
 }
 
-export interface BitnodesLeaderboardEntry {
+export interface BitnodesLeaderboardEntry extends BitnodesIndices {
   node: string;
   peer_index: string;
   rank: number;
@@ -140,9 +142,19 @@ export interface BitnodesLeaderboardEntry {
   latency_ms: number | null;
 }
 
-function leaderboardEntry(row: NodeRow): BitnodesLeaderboardEntry {
+async function leaderboardEntries(sql: Sql, rows: NodeRow[]): Promise<BitnodesLeaderboardEntry[]> {
+  const indices = await computeBitnodesIndices(sql, rows.map((row) => String(row.id)), activeChain().defaultPort);
+  return rows.map((row) => leaderboardEntry(row, indices.get(String(row.id))!));
+}
+
+/**
+ * Bitnodes' keys in Bitnodes' order (node, the 14 indices, peer_index, rank), then
+ * tier, uptime_percentage and latency_ms. peer_index is Peerscope's PIX score (0–1000).
+ */
+function leaderboardEntry(row: NodeRow, indices: BitnodesIndices): BitnodesLeaderboardEntry {
   return {
     node: nodeAddress(row),
+    ...Object.fromEntries(BITNODES_INDEX_KEYS.map((key) => [key, indices[key]])) as BitnodesIndices,
     peer_index: (row.pix_score ?? 0).toFixed(4),
     rank: row.rank!,
     tier: row.tier,
@@ -154,12 +166,14 @@ function leaderboardEntry(row: NodeRow): BitnodesLeaderboardEntry {
 /** GET /api/v1/nodes/leaderboard/: peer_index is the PIX score, as a string like Bitnodes' indices. */
 export async function getBitnodesLeaderboard(sql: Sql, query: BitnodesListQuery, base: URL): Promise<BitnodesPage<BitnodesLeaderboardEntry>> {
   const { rows, total } = await getRankedNodes(sql, query.page, query.limit);
-  return bitnodesPage(base, query, total, rows.map(leaderboardEntry));
+  return bitnodesPage(base, query, total, await leaderboardEntries(sql, rows));
 }
 
 /** GET /api/v1/nodes/leaderboard/{address}-{port}/: one ranked node's entry; null when the node is not ranked. */
-export function bitnodesLeaderboardEntry(row: NodeRow): BitnodesLeaderboardEntry | null {
-  return row.status === 'up' && row.rank !== null ? leaderboardEntry(row) : null;
+export async function bitnodesLeaderboardEntry(sql: Sql, row: NodeRow): Promise<BitnodesLeaderboardEntry | null> {
+  if (row.status !== 'up' || row.rank === null) return null;
+  const [entry] = await leaderboardEntries(sql, [row]);
+  return entry ?? null;
 }
 
 export interface BitnodesAddress {

@@ -77,7 +77,23 @@ describe(`node history, downtimes, leaderboards and Bitnodes nodes on ${testBack
     const v1 = (await (await getBitnodesLeaderboard(request('/api/v1/nodes/leaderboard/?limit=1'))).json()) as any;
     assert.equal(v1.count, 2);
     assert.equal(v1.next, 'http://localhost/api/v1/nodes/leaderboard/?page=2&limit=1');
-    assert.deepEqual(v1.results, [{ node: '203.0.113.20:8333', peer_index: '900.0000', rank: 1, tier: 'diamond', uptime_percentage: null, latency_ms: null }]);
+    assert.deepEqual(Object.keys(v1.results[0]), [
+      'node', 'vi', 'si', 'hi', 'ai', 'pi', 'dli', 'dui', 'wli', 'wui', 'mli', 'mui', 'nsi', 'ni', 'bi', 'peer_index', 'rank',
+      'tier', 'uptime_percentage', 'latency_ms',
+    ], "Bitnodes' keys in Bitnodes' order, then Peerscope's");
+    assert.deepEqual(
+      { ...v1.results[0], dli: undefined, dui: undefined, wli: undefined, wui: undefined, mli: undefined, mui: undefined },
+      {
+        node: '203.0.113.20:8333', vi: '1.0000', si: '0.0000', hi: '0.0000', ai: '1.0000', pi: '1.0000',
+        dli: undefined, dui: undefined, wli: undefined, wui: undefined, mli: undefined, mui: undefined,
+        nsi: '0.0000', ni: '0.0000', bi: '0.0000', peer_index: '900.0000', rank: 1, tier: 'diamond', uptime_percentage: null, latency_ms: null,
+      },
+      'no services: si 0; no height: hi 0; alone in its (unknown) ASN; on the default port 8333',
+    );
+    const second = (await (await getBitnodesLeaderboard(request('/api/v1/nodes/leaderboard/?limit=1&page=2'))).json()) as any;
+    const doge = second.results[0];
+    assert.deepEqual([doge.node, doge.vi, doge.si, doge.hi, doge.ai, doge.pi], ['[2001:db8::7]:22556', '1.0000', '1.0000', '1.0000', '1.0000', '0.0000']);
+    for (const key of ['dli', 'dui', 'wli', 'wui', 'mli', 'mui']) assert.match(doge[key], /^[01]\.\d{4}$/, key);
   });
 
   it('builds Bitnodes links on the request host or PUBLIC_BASE_URL, never a hard-wired localhost', async () => {

@@ -14,7 +14,7 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({
     params: bitnodesNodeParamsSchema,
     handle: async ({ sql, params }) => {
       const node = await findNode(sql, params.address);
-      return (node && bitnodesLeaderboardEntry(node)) ?? notFound('No such ranked node (only nodes that are up and scored are ranked)');
+      return (node && (await bitnodesLeaderboardEntry(sql, node))) ?? notFound('No such ranked node (only nodes that are up and scored are ranked)');
     },
   }),
 });
