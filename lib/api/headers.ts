@@ -11,8 +11,8 @@ export function corsHeaders(methods = 'GET, HEAD, OPTIONS'): Record<string, stri
   return {
     'Access-Control-Allow-Origin': '*',
     'Access-Control-Allow-Methods': methods,
-    'Access-Control-Allow-Headers': 'Authorization, X-API-Key, Content-Type',
-    'Access-Control-Expose-Headers': 'X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After',
+    'Access-Control-Allow-Headers': 'Authorization, X-API-Key, Content-Type, If-None-Match',
+    'Access-Control-Expose-Headers': 'X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, ETag',
     'Access-Control-Max-Age': '86400',
   };
 }

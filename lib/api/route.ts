@@ -13,6 +13,7 @@ import { getSql, type Sql } from '../db/client';
 import { describeZodError, jsonError } from '../http/responses';
 import { getRateLimiter, type RateLimitResult } from '../ratelimit';
 import { errorResponse } from './errors';
+import { ifNoneMatchHits, jsonEtag } from './etag';
 import { corsHeaders, NO_STORE, PUBLIC_CACHE_CONTROL, rateLimitHeaders, withHeaders } from './headers';
 
 /** What Next.js passes a route handler as its second argument. */
@@ -69,7 +70,9 @@ async function anonymousLimit(): Promise<number> {
  * Builds a GET handler: API key check (401), rate limit (429), scope (403),
  * zod-validated path and query (400), then the handler (500/503 on failure).
  * Every response carries CORS and Cache-Control headers, and X-RateLimit-* once
- * the limiter has answered.
+ * the limiter has answered. Successful answers carry an ETag; a matching
+ * If-None-Match gets 304 without a body. (Compression is the server's: Next.js
+ * gzips responses for clients that send Accept-Encoding.)
  */
 export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObject<{}>>(
   definition: ApiRouteDefinition<QS, PS>,
@@ -122,6 +125,8 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
       });
       if (result instanceof Response) return finish(result);
       headers['Cache-Control'] = PUBLIC_CACHE_CONTROL;
+      headers.ETag = jsonEtag(result);
+      if (ifNoneMatchHits(request.headers.get('if-none-match'), headers.ETag)) return finish(new Response(null, { status: 304 }));
       return finish(Response.json(result));
     } catch (error) {
       return finish(errorResponse(error, url.pathname));

@@ -131,3 +131,38 @@ describe(`public API contract (spec examples) on ${testBackend()}`, () => {
     }
   });
 });
+
+describe(`ETag and If-None-Match on ${testBackend()}`, () => {
+  let database: TestDatabase;
+  before(async () => {
+    delete process.env.REDIS_URL;
+    delete process.env.UPSTASH_REDIS_REST_URL;
+    database = await openMigratedTestDatabase();
+    await database.sql`insert into nodes (ip, port, network, status, height) values ('203.0.113.9', 8333, 'ipv4', 'up', 10)`;
+    await useDatabaseForRoutes(database.url);
+  });
+  after(async () => {
+    await releaseRoutes();
+    await database.close();
+  });
+
+  it('tags successful answers, answers 304 to a matching If-None-Match, and a new tag when the data changes', async () => {
+    const first = await getNodes(request('/api/nodes.json'));
+    const etag = first.headers.get('etag');
+    assert.match(etag ?? '', /^"[A-Za-z0-9_-]{32}"$/);
+    assert.equal(first.headers.get('access-control-expose-headers')?.includes('ETag'), true);
+    const again = await getNodes(request('/api/nodes.json', { 'if-none-match': `W/"other", ${etag}` }));
+    assert.equal(again.status, 304);
+    assert.equal(await again.text(), '');
+    assert.equal(again.headers.get('etag'), etag);
+    assert.equal(again.headers.get('cache-control'), 'public, s-maxage=60, stale-while-revalidate=120');
+    assert.equal((await getNodes(request('/api/nodes.json', { 'if-none-match': '"stale"' }))).status, 200);
+    assert.equal((await getNodes(request('/api/nodes.json?limit=5', { 'if-none-match': etag! }))).status, 200, 'another query, another tag');
+    await database.sql`update nodes set height = 11`;
+    const changed = await getNodes(request('/api/nodes.json', { 'if-none-match': etag! }));
+    assert.equal(changed.status, 200);
+    assert.notEqual(changed.headers.get('etag'), etag);
+    const error = await getNodes(request('/api/nodes.json?tier=x'));
+    assert.equal(error.headers.get('etag'), null, 'errors carry no tag');
+  });
+});

@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Strong ETag of a JSON answer. The top-level `timestamp` (the time of the answer in
+ * nodes.json, stats.json, countries.json) is left out, so an unchanged answer keeps
+ * its tag from one second to the next and a client revalidating gets a 304.
+ */
+export function jsonEtag(body: unknown): string {
+  const basis =
+    body && typeof body === 'object' && !Array.isArray(body) && 'timestamp' in body
+      ? JSON.stringify({ ...(body as Record<string, unknown>), timestamp: undefined })
+      : JSON.stringify(body);
+  return `"${createHash('sha256').update(basis).digest('base64url').slice(0, 32)}"`;
+}
+
+/** RFC 9110 If-None-Match: `*` or a list of tags, compared weakly (W/ ignored). */
+export function ifNoneMatchHits(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  const trimmed = header.trim();
+  if (trimmed === '*') return true;
+  const opaque = etag.replace(/^W\//, '');
+  return trimmed
+    .slice(0, 4096)
+    .split(',')
+    .some((candidate) => candidate.trim().replace(/^W\//, '') === opaque);
+}
