@@ -27,11 +27,26 @@ export interface CountriesResponse {
   countries: CountryView[];
 }
 
-/** GET /api/countries.json: visible nodes per country (online ones by default). */
-export async function getCountries(sql: Sql, query: CountriesQuery, now: Date = new Date()): Promise<CountriesResponse> {
-  const rows = await sql<
-    { code: string; name: string | null; count: number; online: number; verified: number; latency: number | null; uptime: number | null; pix: number | null; diamond: number; gold: number; silver: number; bronze: number; standard: number }[]
-  >`
+/** One country's counts and averages over the counted nodes (raw, unrounded). */
+export interface CountryRow {
+  code: string;
+  name: string | null;
+  count: number;
+  online: number;
+  verified: number;
+  latency: number | null;
+  uptime: number | null;
+  pix: number | null;
+  diamond: number;
+  gold: number;
+  silver: number;
+  bronze: number;
+  standard: number;
+}
+
+/** Visible nodes per country, online ones only or all: the aggregate behind countries.json (stored with each snapshot). */
+export async function computeCountryRows(sql: Sql, onlineOnly: boolean): Promise<CountryRow[]> {
+  return sql<CountryRow[]>`
     select country as code, max(country_name) as name, count(*)::int as count,
            count(*) filter (where status = 'up')::int as online,
            count(*) filter (where verified)::int as verified,
@@ -42,8 +57,24 @@ export async function getCountries(sql: Sql, query: CountriesQuery, now: Date = 
            count(*) filter (where tier = 'bronze')::int as bronze,
            count(*) filter (where tier = 'standard')::int as standard
     from nodes
-    where not hidden and country is not null ${query.online_only ? sql`and status = 'up'` : sql``}
+    where not hidden and country is not null ${onlineOnly ? sql`and status = 'up'` : sql``}
     group by country`;
+}
+
+/** The country rows stored with the newest snapshot; null when it has none (then compute live). */
+async function storedCountryRows(sql: Sql, onlineOnly: boolean): Promise<CountryRow[] | null> {
+  const [row] = await sql<{ rows: CountryRow[] | null }[]>`
+    select ${onlineOnly ? sql`countries_online` : sql`countries_all`} as rows
+    from network_snapshots order by taken_at desc, id desc limit 1`;
+  return row?.rows ?? null;
+}
+
+/**
+ * GET /api/countries.json: visible nodes per country (online ones by default), from
+ * the aggregates stored with the newest snapshot, or computed live before there is one.
+ */
+export async function getCountries(sql: Sql, query: CountriesQuery, now: Date = new Date()): Promise<CountriesResponse> {
+  const rows = [...((await storedCountryRows(sql, query.online_only)) ?? (await computeCountryRows(sql, query.online_only)))];
   const total = rows.reduce((sum, row) => sum + row.count, 0);
   const order = query.order ?? (query.sort === 'count' ? 'desc' : 'asc');
   const direction = order === 'asc' ? 1 : -1;

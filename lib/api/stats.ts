@@ -1,5 +1,5 @@
 import type { Sql } from '../db/client';
-import { computeNetworkAggregates } from './aggregates';
+import { computeNetworkAggregates, type NetworkAggregates } from './aggregates';
 import { round, unixSeconds } from './format';
 import { TIERS, type StatsQuery, type Tier } from './schemas';
 
@@ -39,11 +39,22 @@ export interface StatsResponse {
 /** At most this many history points (newest kept) whatever `days` asks. */
 export const MAX_HISTORY_POINTS = 2000;
 
-/** GET /api/stats.json: live aggregates plus the snapshot history of the last `days` days, oldest first. */
+/** The aggregates stored with the newest snapshot; null when it has none. */
+async function storedAggregates(sql: Sql): Promise<NetworkAggregates | null> {
+  const [row] = await sql<{ api_aggregates: NetworkAggregates | null }[]>`
+    select api_aggregates from network_snapshots order by taken_at desc, id desc limit 1`;
+  return row?.api_aggregates ?? null;
+}
+
+/**
+ * GET /api/stats.json: the network aggregates stored with the newest snapshot (so a
+ * request does no aggregate work; they are as fresh as the last crawl pass), computed
+ * live before there is one, plus the snapshot history of the last `days` days, oldest first.
+ */
 export async function getStats(sql: Sql, query: StatsQuery, now: Date = new Date()): Promise<StatsResponse> {
   const since = new Date(now.getTime() - query.days * 86_400_000);
   const [aggregates, history] = await Promise.all([
-    computeNetworkAggregates(sql),
+    storedAggregates(sql).then((stored) => stored ?? computeNetworkAggregates(sql)),
     sql<{ taken_at: Date; total_nodes: number; online_nodes: number; average_uptime: number | null; countries: number }[]>`
       select taken_at, total_nodes, online_nodes, average_uptime,
              (select count(*) from jsonb_object_keys(coalesce(countries, '{}'::jsonb)) as code where code <> 'unknown')::int as countries

@@ -176,4 +176,19 @@ describe(`stats, countries, snapshots and cron on ${testBackend()}`, () => {
     const afterCount = await database.sql<{ n: number }[]>`select count(*)::int as n from network_snapshots`;
     assert.equal(afterCount[0]!.n, before[0]!.n, 'no snapshot taken');
   });
+
+  it('serves stats.json and countries.json from the aggregates of the newest snapshot until the next one', async () => {
+    const stats = async () => (await (await getStats(request('/api/stats.json'))).json()) as any;
+    const countries = async () => (await (await getCountries(request('/api/countries.json'))).json()) as any;
+    const before = await stats();
+    const countriesBefore = await countries();
+    await insertNode(database.sql, { ip: '203.0.113.77', country: 'IT', country_name: 'Italy', user_agent: '/Satoshi:27.0.0/', height: 101 });
+    assert.equal((await stats()).available_nodes, before.available_nodes, 'no aggregate work per request');
+    assert.deepEqual((await countries()).countries, countriesBefore.countries);
+    await takeNetworkSnapshot(database.sql, { now: new Date() });
+    const after = await stats();
+    assert.equal(after.available_nodes, before.available_nodes + 1);
+    assert.deepEqual(after.countries_distribution.IT, { count: 1, name: 'Italy' });
+    assert.ok((await countries()).countries.some((country: any) => country.code === 'IT'));
+  });
 });
