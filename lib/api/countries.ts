@@ -1,4 +1,5 @@
 import type { Sql } from '../db/client';
+import { cachedPerSnapshot } from './snapshot-cache';
 import { round, unixSeconds } from './format';
 import { TIERS, type CountriesQuery } from './schemas';
 
@@ -74,7 +75,8 @@ async function storedCountryRows(sql: Sql, onlineOnly: boolean): Promise<Country
  * the aggregates stored with the newest snapshot, or computed live before there is one.
  */
 export async function getCountries(sql: Sql, query: CountriesQuery, now: Date = new Date()): Promise<CountriesResponse> {
-  const rows = [...((await storedCountryRows(sql, query.online_only)) ?? (await computeCountryRows(sql, query.online_only)))];
+  const stored = await cachedPerSnapshot(sql, `countries.json?online_only=${query.online_only}`, () => storedCountryRows(sql, query.online_only));
+  const rows = [...(stored ?? (await computeCountryRows(sql, query.online_only)))];
   const total = rows.reduce((sum, row) => sum + row.count, 0);
   const order = query.order ?? (query.sort === 'count' ? 'desc' : 'asc');
   const direction = order === 'asc' ? 1 : -1;

@@ -1,4 +1,5 @@
 import type { Sql } from '../db/client';
+import { cachedPerSnapshot } from './snapshot-cache';
 import { computeNetworkAggregates, type NetworkAggregates } from './aggregates';
 import { round, unixSeconds } from './format';
 import { TIERS, type StatsQuery, type Tier } from './schemas';
@@ -52,6 +53,11 @@ async function storedAggregates(sql: Sql): Promise<NetworkAggregates | null> {
  * live before there is one, plus the snapshot history of the last `days` days, oldest first.
  */
 export async function getStats(sql: Sql, query: StatsQuery, now: Date = new Date()): Promise<StatsResponse> {
+  const body = await cachedPerSnapshot(sql, `stats.json?days=${query.days}`, () => buildStats(sql, query, now));
+  return { ...body, timestamp: unixSeconds(now)! };
+}
+
+async function buildStats(sql: Sql, query: StatsQuery, now: Date): Promise<StatsResponse> {
   const since = new Date(now.getTime() - query.days * 86_400_000);
   const [aggregates, history] = await Promise.all([
     storedAggregates(sql).then((stored) => stored ?? computeNetworkAggregates(sql)),
