@@ -125,9 +125,10 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
       });
       if (result instanceof Response) return finish(result);
       headers['Cache-Control'] = PUBLIC_CACHE_CONTROL;
-      headers.ETag = jsonEtag(result);
+      const json = JSON.stringify(result);
+      headers.ETag = jsonEtag(json);
       if (ifNoneMatchHits(request.headers.get('if-none-match'), headers.ETag)) return finish(new Response(null, { status: 304 }));
-      return finish(Response.json(result));
+      return finish(new Response(json, { headers: { 'Content-Type': 'application/json' } }));
     } catch (error) {
       return finish(errorResponse(error, url.pathname));
     }
