@@ -1,5 +1,7 @@
 import { activeChain } from '../chains';
 import type { Sql } from '../db/client';
+import { PreparedJson } from './etag';
+import { cachedPerSnapshot } from './snapshot-cache';
 import { BITNODES_INDEX_KEYS, computeBitnodesIndices, type BitnodesIndices } from './bitnodes-indices';
 import { bitnodesRow } from '../snapshots/take';
 import type { BitnodesSnapshotRow } from '../snapshots/bitnodes-format';
@@ -106,6 +108,17 @@ export async function getBitnodesSnapshot(
     return { ...head, user_agents: [...new Set(Object.values(nodes).map((node) => node[1] ?? ''))] };
   }
   return { ...head, nodes };
+}
+
+/**
+ * GET /api/v1/snapshots/latest/: serialised once per snapshot and process
+ * (cachedPerSnapshot), so requests neither parse the stored nodes nor stringify them.
+ */
+export async function getLatestBitnodesSnapshot(sql: Sql, query: BitnodesSnapshotQuery): Promise<PreparedJson | null> {
+  return cachedPerSnapshot(sql, `v1/snapshots/latest?field=${query.field ?? ''}`, async () => {
+    const snapshot = await getBitnodesSnapshot(sql, 'latest', query);
+    return snapshot ? PreparedJson.of(snapshot) : null;
+  });
 }
 
 export interface BitnodesNode {

@@ -22,3 +22,17 @@ export function ifNoneMatchHits(header: string | null, etag: string): boolean {
     .split(',')
     .some((candidate) => candidate.trim().replace(/^W\//, '') === opaque);
 }
+
+/**
+ * A JSON answer serialised (and tagged) once, to be sent many times: a handler that
+ * returns one skips the per-request JSON.stringify and hashing (lib/api/route.ts).
+ */
+export class PreparedJson {
+  readonly etag: string;
+  constructor(readonly json: string) {
+    this.etag = jsonEtag(json);
+  }
+  static of(value: unknown): PreparedJson {
+    return new PreparedJson(JSON.stringify(value));
+  }
+}

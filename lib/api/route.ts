@@ -13,7 +13,7 @@ import { getSql, type Sql } from '../db/client';
 import { describeZodError, jsonError } from '../http/responses';
 import { getRateLimiter, type RateLimitResult } from '../ratelimit';
 import { errorResponse } from './errors';
-import { ifNoneMatchHits, jsonEtag } from './etag';
+import { ifNoneMatchHits, PreparedJson } from './etag';
 import { corsHeaders, NO_STORE, PUBLIC_CACHE_CONTROL, rateLimitHeaders, withHeaders } from './headers';
 
 /** What Next.js passes a route handler as its second argument. */
@@ -35,7 +35,7 @@ export interface ApiRouteDefinition<QS extends z.ZodType, PS extends z.ZodType> 
   scope: ApiScope;
   query: QS;
   params?: PS;
-  /** A body to send as JSON with status 200, or a Response (404s and the like). */
+  /** A body to send as JSON with status 200 (or already serialised: PreparedJson), or a Response (404s and the like). */
   handle(input: ApiHandlerInput<z.output<QS>, z.output<PS>>): Promise<unknown>;
 }
 
@@ -125,8 +125,9 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
       });
       if (result instanceof Response) return finish(result);
       headers['Cache-Control'] = PUBLIC_CACHE_CONTROL;
-      const json = JSON.stringify(result);
-      headers.ETag = jsonEtag(json);
+      const prepared = result instanceof PreparedJson ? result : PreparedJson.of(result);
+      const json = prepared.json;
+      headers.ETag = prepared.etag;
       if (ifNoneMatchHits(request.headers.get('if-none-match'), headers.ETag)) return finish(new Response(null, { status: 304 }));
       return finish(new Response(json, { headers: { 'Content-Type': 'application/json' } }));
     } catch (error) {

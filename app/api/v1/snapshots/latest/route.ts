@@ -1,4 +1,4 @@
-import { getBitnodesSnapshot } from '@/lib/api/bitnodes';
+import { getLatestBitnodesSnapshot } from '@/lib/api/bitnodes';
 import { routeMethods } from '@/lib/api/methods';
 import { apiRoute, notFound } from '@/lib/api/route';
 import { bitnodesSnapshotQuerySchema } from '@/lib/api/schemas';
@@ -9,6 +9,6 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({
   GET: apiRoute({
     scope: 'read:nodes',
     query: bitnodesSnapshotQuerySchema,
-    handle: async ({ sql, query }) => (await getBitnodesSnapshot(sql, 'latest', query)) ?? notFound('No snapshot has been taken yet'),
+    handle: async ({ sql, query }) => (await getLatestBitnodesSnapshot(sql, query)) ?? notFound('No snapshot has been taken yet'),
   }),
 });
