@@ -21,10 +21,11 @@ export default async function HomePage() {
     listEvents(sql, { limit: 10 }),
   ]);
   const health = stats.network_health;
+  const lastSnapshot = stats.historical_data.at(-1)?.timestamp ?? null;
   const items: [string, string][] = [
-    ['Reachable nodes', formatInteger(stats.online_nodes)],
+    ['Reachable nodes', formatInteger(stats.available_nodes)],
     ['Known addresses', formatInteger(stats.total_nodes)],
-    ['Countries', formatInteger(health.countries)],
+    ['Countries', formatInteger(stats.countries)],
     ['Latest block height', formatInteger(stats.latest_height)],
   ];
   return (
@@ -39,9 +40,9 @@ export default async function HomePage() {
         ))}
       </dl>
       <p className="muted">
-        {`Online share ${formatPercent(health.online_percentage)} · average uptime ${formatPercent(health.average_uptime_percentage)} · average latency ${formatDecimal(health.average_latency_ms, ' ms')} · average PIX score ${formatDecimal(health.average_pix_score)}. `}
-        {health.last_snapshot
-          ? `Last crawl snapshot: ${formatUnix(health.last_snapshot)}.`
+        {`Health score ${formatDecimal(health.health_score)} / 100 · average uptime ${formatPercent(health.average_uptime)} · average latency ${formatDecimal(health.average_latency, ' ms')} · ${formatInteger(health.verified_nodes)} verified nodes. `}
+        {lastSnapshot
+          ? `Last crawl snapshot: ${formatUnix(lastSnapshot)}.`
           : 'No crawl has completed yet. The crawler fills this in after its first pass.'}
       </p>
       <h2 id="map-heading">Where the nodes are</h2>

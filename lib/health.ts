@@ -3,7 +3,8 @@ import { migrationStatus } from './db/migrate';
 import { resolveDatabaseConfig } from './db/config';
 
 export interface HealthReport {
-  status: 'ok' | 'degraded';
+  /** 'healthy' (200) when the database answers and every migration is applied; otherwise 'unhealthy' (503). */
+  status: 'healthy' | 'unhealthy';
   timestamp: string;
   version: string;
   database: {
@@ -30,11 +31,11 @@ export async function getHealthReport(): Promise<HealthReport> {
     const sql = getSql();
     const database = await checkDatabase(sql, config.kind === 'embedded' ? 'DATABASE_URL' : config.display);
     if (!database.ok) {
-      return { status: 'degraded', timestamp, version: VERSION, database: { ok: false, kind, latency_ms: database.latencyMs, error: database.error } };
+      return { status: 'unhealthy', timestamp, version: VERSION, database: { ok: false, kind, latency_ms: database.latencyMs, error: database.error } };
     }
     const migrations = await migrationStatus(sql);
     return {
-      status: migrations.pending.length === 0 ? 'ok' : 'degraded',
+      status: migrations.pending.length === 0 ? 'healthy' : 'unhealthy',
       timestamp,
       version: VERSION,
       database: {
@@ -47,6 +48,6 @@ export async function getHealthReport(): Promise<HealthReport> {
       },
     };
   } catch (error) {
-    return { status: 'degraded', timestamp, version: VERSION, database: { ok: false, kind, latency_ms: 0, error: (error as Error).message } };
+    return { status: 'unhealthy', timestamp, version: VERSION, database: { ok: false, kind, latency_ms: 0, error: (error as Error).message } };
   }
 }

@@ -77,8 +77,8 @@ export default async function CountriesPage({ searchParams }: { searchParams: Pr
                 <td className="num">{formatInteger(country.count)}</td>
                 <td className="num">{formatPercent(country.percentage)}</td>
                 <td className="num">{`${formatInteger(country.tiers.diamond)} / ${formatInteger(country.tiers.gold)}`}</td>
-                <td className="num">{formatPercent(country.average_uptime_percentage)}</td>
-                <td className="num">{formatDecimal(country.average_latency_ms, ' ms')}</td>
+                <td className="num">{formatPercent(country.average_uptime)}</td>
+                <td className="num">{formatDecimal(country.average_latency, ' ms')}</td>
                 <td className="num">{formatDecimal(country.average_pix_score)}</td>
               </tr>
             ))}

@@ -46,7 +46,7 @@ export default async function NodesPage({ searchParams }: { searchParams: Promis
       <h1>Nodes</h1>
       <NodeFilters query={query} />
       <p className="muted" role="status">
-        {`${formatInteger(total)} matching ${total === 1 ? 'node' : 'nodes'}; ${formatInteger(result.total_nodes)} online network-wide.`}
+        {`${formatInteger(total)} matching ${total === 1 ? 'node' : 'nodes'}; consensus block height ${formatInteger(result.latest_height)}.`}
       </p>
       <Pagination path="/nodes" query={listQuery(query)} page={page} totalPages={totalPages} totalItems={total} label="Pagination (top)" />
       <NodeTable caption={`Nodes, page ${page} of ${Math.max(totalPages, 1)}`} nodes={nodes} />

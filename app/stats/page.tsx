@@ -37,10 +37,10 @@ export default async function StatsPage({ searchParams }: { searchParams: Promis
     <>
       <h1>Statistics</h1>
       <dl className="stats">
-        <div className="stat"><dt>Online nodes</dt><dd>{formatInteger(stats.online_nodes)}</dd></div>
-        <div className="stat"><dt>Online share</dt><dd>{formatPercent(stats.network_health.online_percentage)}</dd></div>
-        <div className="stat"><dt>Average uptime</dt><dd>{formatPercent(stats.network_health.average_uptime_percentage)}</dd></div>
-        <div className="stat"><dt>Average latency</dt><dd>{formatDecimal(stats.network_health.average_latency_ms, ' ms')}</dd></div>
+        <div className="stat"><dt>Online nodes</dt><dd>{formatInteger(stats.available_nodes)}</dd></div>
+        <div className="stat"><dt>Health score</dt><dd>{formatDecimal(stats.network_health.health_score)}</dd></div>
+        <div className="stat"><dt>Average uptime</dt><dd>{formatPercent(stats.network_health.average_uptime)}</dd></div>
+        <div className="stat"><dt>Average latency</dt><dd>{formatDecimal(stats.network_health.average_latency, ' ms')}</dd></div>
       </dl>
       <div className="section-head">
         <h2>History</h2>
@@ -61,16 +61,16 @@ export default async function StatsPage({ searchParams }: { searchParams: Promis
             title={`Nodes over the last ${days === 1 ? '24 hours' : `${days} days`}`}
             series={[
               { label: 'Known', points: history.map((row) => ({ x: at(row), y: row.total_nodes })) },
-              { label: 'Online', points: history.map((row) => ({ x: at(row), y: row.online_nodes })) },
+              { label: 'Online', points: history.map((row) => ({ x: at(row), y: row.available_nodes })) },
             ]}
-            summary={`${history.length} snapshots. Online nodes ${range(history.map((row) => row.online_nodes))}.`}
+            summary={`${history.length} snapshots. Online nodes ${range(history.map((row) => row.available_nodes))}.`}
           />
           <LineChart
-            id="history-latency"
-            title="Average latency of online nodes"
-            unit=" ms"
-            series={[{ label: 'Latency', points: history.map((row) => ({ x: at(row), y: row.average_latency_ms })) }]}
-            summary={`Milliseconds, ${range(history.map((row) => row.average_latency_ms))}.`}
+            id="history-uptime"
+            title="Average uptime of online nodes"
+            unit=" %"
+            series={[{ label: 'Uptime', points: history.map((row) => ({ x: at(row), y: row.average_uptime })) }]}
+            summary={`Percent, ${range(history.map((row) => row.average_uptime))}.`}
           />
         </div>
       )}
@@ -83,7 +83,8 @@ export default async function StatsPage({ searchParams }: { searchParams: Promis
             labelFor={(key) => key[0]!.toUpperCase() + key.slice(1)}
             hrefFor={(key) => (key === 'unknown' ? null : hrefWith('/nodes', { tier: key, online: 'true' }))} />
           <br />
-          <DistributionTable caption="Countries" keyHeader="Country" counts={stats.countries_distribution} top={10}
+          <DistributionTable caption="Countries" keyHeader="Country" counts={Object.fromEntries(Object.entries(stats.countries_distribution).map(([code, entry]) => [code, entry.count]))} top={10}
+            labelFor={(code) => stats.countries_distribution[code]?.name ?? code}
             hrefFor={(key) => (key === 'unknown' ? null : hrefWith('/nodes', { country: key, online: 'true' }))} />
           <p><a href="/countries">All countries</a></p>
         </div>

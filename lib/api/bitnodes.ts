@@ -1,10 +1,14 @@
+import { activeChain } from '../chains';
 import type { Sql } from '../db/client';
+import { PreparedJson } from './etag';
+import { cachedPerSnapshot } from './snapshot-cache';
+import { BITNODES_INDEX_KEYS, computeBitnodesIndices, type BitnodesIndices } from './bitnodes-indices';
 import { bitnodesRow } from '../snapshots/take';
 import type { BitnodesSnapshotRow } from '../snapshots/bitnodes-format';
 import { round, unixSeconds } from './format';
 import { getRankedNodes } from './leaderboard';
 import { nodeAddress, type NodeRow } from './nodes';
-import type { BitnodesListQuery, BitnodesSnapshotQuery } from './schemas';
+import type { BitnodesAddressesQuery, BitnodesListQuery, BitnodesSnapshotQuery } from './schemas';
 
 /**
  * Bitnodes API v1 shapes (https://bitnodes.io/api/): paged lists are
@@ -19,19 +23,21 @@ export interface BitnodesPage<T> {
   results: T[];
 }
 
-function pageUrl(base: URL, page: number, limit: number): string {
+function pageUrl(base: URL, page: number, limit: number, extra: Record<string, string>): string {
   const url = new URL(base.pathname, base);
+  for (const [name, value] of Object.entries(extra)) url.searchParams.set(name, value);
   url.searchParams.set('page', String(page));
   url.searchParams.set('limit', String(limit));
   return url.toString();
 }
 
-export function bitnodesPage<T>(base: URL, query: BitnodesListQuery, count: number, results: T[]): BitnodesPage<T> {
+/** `base` is the list's public URL (lib/api/base-url publicUrl); `extra` query parameters are kept in the links. */
+export function bitnodesPage<T>(base: URL, query: BitnodesListQuery, count: number, results: T[], extra: Record<string, string> = {}): BitnodesPage<T> {
   const pages = Math.ceil(count / query.limit);
   return {
     count,
-    next: query.page < pages ? pageUrl(base, query.page + 1, query.limit) : null,
-    previous: query.page > 1 ? pageUrl(base, Math.min(query.page - 1, Math.max(pages, 1)), query.limit) : null,
+    next: query.page < pages ? pageUrl(base, query.page + 1, query.limit, extra) : null,
+    previous: query.page > 1 ? pageUrl(base, Math.min(query.page - 1, Math.max(pages, 1)), query.limit, extra) : null,
     results,
   };
 }
@@ -84,17 +90,35 @@ export async function getBitnodesSnapshot(
           order by taken_at desc, id desc limit 1`;
   if (!row) return null;
   const head = { timestamp: unixSeconds(row.taken_at)!, total_nodes: row.online_nodes, latest_height: row.latest_height };
-  const nodes = row.nodes ?? {};
+  // Snapshots taken before missing coordinates were stored as 0.0 hold nulls: answer 0.0 for those too.
+  const nodes = Object.fromEntries(
+    Object.entries(row.nodes ?? {}).map(([key, node]) => {
+      const fixed = [...node] as BitnodesSnapshotRow;
+      fixed[8] ??= 0;
+      fixed[9] ??= 0;
+      return [key, fixed];
+    }),
+  );
   if (query.field === 'coordinates') {
-    const coordinates = Object.values(nodes)
-      .filter((node) => node[8] !== null && node[9] !== null)
-      .map((node) => [node[8], node[9]] as [number, number]);
-    return { ...head, coordinates };
+    const unique = new Map<string, [number, number]>();
+    for (const node of Object.values(nodes)) unique.set(`${node[8]},${node[9]}`, [node[8]!, node[9]!]);
+    return { ...head, coordinates: [...unique.values()] };
   }
   if (query.field === 'user_agents') {
-    return { ...head, user_agents: Object.values(nodes).map((node) => node[1] ?? '') };
+    return { ...head, user_agents: [...new Set(Object.values(nodes).map((node) => node[1] ?? ''))] };
   }
   return { ...head, nodes };
+}
+
+/**
+ * GET /api/v1/snapshots/latest/: serialised once per snapshot and process
+ * (cachedPerSnapshot), so requests neither parse the stored nodes nor stringify them.
+ */
+export async function getLatestBitnodesSnapshot(sql: Sql, query: BitnodesSnapshotQuery): Promise<PreparedJson | null> {
+  return cachedPerSnapshot(sql, `v1/snapshots/latest?field=${query.field ?? ''}`, async () => {
+    const snapshot = await getBitnodesSnapshot(sql, 'latest', query);
+    return snapshot ? PreparedJson.of(snapshot) : null;
+  });
 }
 
 export interface BitnodesNode {
@@ -122,7 +146,7 @@ export function bitnodesNode(row: NodeRow): BitnodesNode {
   };
 }
 
-export interface BitnodesLeaderboardEntry {
+export interface BitnodesLeaderboardEntry extends BitnodesIndices {
   node: string;
   peer_index: string;
   rank: number;
@@ -131,22 +155,59 @@ export interface BitnodesLeaderboardEntry {
   latency_ms: number | null;
 }
 
+async function leaderboardEntries(sql: Sql, rows: NodeRow[]): Promise<BitnodesLeaderboardEntry[]> {
+  const indices = await computeBitnodesIndices(sql, rows.map((row) => String(row.id)), activeChain().defaultPort);
+  return rows.map((row) => leaderboardEntry(row, indices.get(String(row.id))!));
+}
+
+/**
+ * Bitnodes' keys in Bitnodes' order (node, the 14 indices, peer_index, rank), then
+ * tier, uptime_percentage and latency_ms. peer_index is Peerscope's PIX score (0–1000).
+ */
+function leaderboardEntry(row: NodeRow, indices: BitnodesIndices): BitnodesLeaderboardEntry {
+  return {
+    node: nodeAddress(row),
+    ...Object.fromEntries(BITNODES_INDEX_KEYS.map((key) => [key, indices[key]])) as BitnodesIndices,
+    peer_index: (row.pix_score ?? 0).toFixed(4),
+    rank: row.rank!,
+    tier: row.tier,
+    uptime_percentage: round(row.uptime_percentage, 2),
+    latency_ms: round(row.latency_ms, 1),
+  };
+}
+
 /** GET /api/v1/nodes/leaderboard/: peer_index is the PIX score, as a string like Bitnodes' indices. */
 export async function getBitnodesLeaderboard(sql: Sql, query: BitnodesListQuery, base: URL): Promise<BitnodesPage<BitnodesLeaderboardEntry>> {
   const { rows, total } = await getRankedNodes(sql, query.page, query.limit);
-  return bitnodesPage(
-    base,
-    query,
-    total,
-    rows.map((row) => ({
-      node: nodeAddress(row),
-      peer_index: (row.pix_score ?? 0).toFixed(4),
-      rank: row.rank!,
-      tier: row.tier,
-      uptime_percentage: row.uptime_percentage,
-      latency_ms: row.latency_ms,
-    })),
-  );
+  return bitnodesPage(base, query, total, await leaderboardEntries(sql, rows));
+}
+
+/** GET /api/v1/nodes/leaderboard/{address}-{port}/: one ranked node's entry; null when the node is not ranked. */
+export async function bitnodesLeaderboardEntry(sql: Sql, row: NodeRow): Promise<BitnodesLeaderboardEntry | null> {
+  if (row.status !== 'up' || row.rank === null) return null;
+  const [entry] = await leaderboardEntries(sql, [row]);
+  return entry ?? null;
+}
+
+export interface BitnodesAddress {
+  address: string;
+  port: number;
+}
+
+/**
+ * GET /api/v1/addresses/: every address the crawler has observed (reachable or not,
+ * moderated ones excepted), oldest first. `q` is the bounded pattern of
+ * addressPatternSchema, run as a LIKE with every character literal.
+ */
+export async function listBitnodesAddresses(sql: Sql, query: BitnodesAddressesQuery, base: URL): Promise<BitnodesPage<BitnodesAddress>> {
+  const where = query.q ? sql`not hidden and ip like ${query.q.like}` : sql`not hidden`;
+  const [rows, [count]] = await Promise.all([
+    sql<{ ip: string; port: number }[]>`
+      select ip, port from nodes where ${where}
+      order by id limit ${query.limit} offset ${(query.page - 1) * query.limit}`,
+    sql<{ total: number }[]>`select count(*)::int as total from nodes where ${where}`,
+  ]);
+  return bitnodesPage(base, query, count?.total ?? 0, rows.map((row) => ({ address: row.ip, port: row.port })), query.q ? { q: query.q.raw } : {});
 }
 
 export interface LatencyPoint {

@@ -1,9 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { getSql } from '../db/client';
+import { getSql, type Sql } from '../db/client';
 import { jsonError } from '../http/responses';
 import { takeNetworkSnapshot } from '../snapshots/take';
-import { unixSeconds } from './format';
 import { errorResponse } from './errors';
 import { corsHeaders, NO_STORE, withHeaders } from './headers';
 
@@ -15,13 +14,31 @@ function secretsMatch(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+export interface SnapshotCreated {
+  success: true;
+  message: string;
+  /** ISO 8601 time of the snapshot */
+  timestamp: string;
+  totalNodes: number;
+  onlineNodes: number;
+}
+
+export interface LatestSnapshotInfo {
+  /** ISO 8601 time of the newest snapshot; null before the first one */
+  lastSnapshot: string | null;
+  totalNodes: number;
+  onlineNodes: number;
+}
+
+const cronHeaders = () => ({ ...corsHeaders('GET, HEAD, POST, OPTIONS'), 'Cache-Control': NO_STORE });
+
 /**
- * GET/POST /api/cron/snapshots (Vercel Cron sends GET with `Authorization: Bearer
- * $CRON_SECRET`): takes a network snapshot. 503 while CRON_SECRET is unset or
- * invalid, 401 for a missing or wrong secret.
+ * POST /api/cron/snapshots with `Authorization: Bearer $CRON_SECRET`: takes a
+ * network snapshot now. 503 while CRON_SECRET is unset or invalid, 401 for a
+ * missing or wrong secret.
  */
 export async function handleSnapshotCron(request: Request, now: () => Date = () => new Date()): Promise<Response> {
-  const finish = (response: Response) => withHeaders(response, { ...corsHeaders('GET, POST, OPTIONS'), 'Cache-Control': NO_STORE });
+  const finish = (response: Response) => withHeaders(response, cronHeaders());
   const env = cronEnvSchema.safeParse({ CRON_SECRET: process.env.CRON_SECRET || undefined });
   if (!env.success) return finish(jsonError(503, 'Cron disabled', 'CRON_SECRET must be at least 16 characters'));
   if (!env.data.CRON_SECRET) return finish(jsonError(503, 'Cron disabled', 'CRON_SECRET is not set on the server'));
@@ -31,16 +48,35 @@ export async function handleSnapshotCron(request: Request, now: () => Date = () 
   }
   try {
     const snapshot = await takeNetworkSnapshot(getSql(), { now: now() });
-    return finish(
-      Response.json({
-        id: Number(snapshot.id),
-        timestamp: unixSeconds(snapshot.takenAt),
-        total_nodes: snapshot.totalNodes,
-        online_nodes: snapshot.onlineNodes,
-        latest_height: snapshot.latestHeight,
-      }),
-    );
+    const body: SnapshotCreated = {
+      success: true,
+      message: 'Snapshot created',
+      timestamp: snapshot.takenAt.toISOString(),
+      totalNodes: snapshot.totalNodes,
+      onlineNodes: snapshot.onlineNodes,
+    };
+    return finish(Response.json(body));
   } catch (error) {
     return finish(errorResponse(error, '/api/cron/snapshots'));
+  }
+}
+
+/** The newest snapshot's time and counts; never takes one. */
+export async function getLatestSnapshotInfo(sql: Sql): Promise<LatestSnapshotInfo> {
+  const [row] = await sql<{ taken_at: Date; total_nodes: number; online_nodes: number }[]>`
+    select taken_at, total_nodes, online_nodes from network_snapshots order by taken_at desc, id desc limit 1`;
+  return {
+    lastSnapshot: row ? row.taken_at.toISOString() : null,
+    totalNodes: row?.total_nodes ?? 0,
+    onlineNodes: row?.online_nodes ?? 0,
+  };
+}
+
+/** GET /api/cron/snapshots: public, no secret; reads the newest snapshot only. */
+export async function handleSnapshotInfo(): Promise<Response> {
+  try {
+    return withHeaders(Response.json(await getLatestSnapshotInfo(getSql())), cronHeaders());
+  } catch (error) {
+    return withHeaders(errorResponse(error, '/api/cron/snapshots'), cronHeaders());
   }
 }

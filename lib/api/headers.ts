@@ -3,13 +3,16 @@ import type { RateLimitResult } from '../ratelimit';
 export const PUBLIC_CACHE_CONTROL = 'public, s-maxage=60, stale-while-revalidate=120';
 export const NO_STORE = 'no-store';
 
-/** CORS for a read-only public API: any origin, API keys in headers, rate-limit headers readable. */
-export function corsHeaders(methods = 'GET, OPTIONS'): Record<string, string> {
+/**
+ * CORS for every API endpoint: any origin, credentials (API keys, session tokens) in
+ * headers, rate-limit headers readable by scripts.
+ */
+export function corsHeaders(methods = 'GET, HEAD, OPTIONS'): Record<string, string> {
   return {
     'Access-Control-Allow-Origin': '*',
     'Access-Control-Allow-Methods': methods,
-    'Access-Control-Allow-Headers': 'Authorization, X-API-Key, Content-Type',
-    'Access-Control-Expose-Headers': 'X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After',
+    'Access-Control-Allow-Headers': 'Authorization, X-API-Key, Content-Type, If-None-Match',
+    'Access-Control-Expose-Headers': 'X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, ETag',
     'Access-Control-Max-Age': '86400',
   };
 }
@@ -31,7 +34,10 @@ export function withHeaders(response: Response, headers: Record<string, string>)
   return response;
 }
 
-/** 204 answer to a CORS preflight. */
-export function preflight(methods = 'GET, OPTIONS'): () => Response {
-  return () => new Response(null, { status: 204, headers: { ...corsHeaders(methods), 'Cache-Control': PUBLIC_CACHE_CONTROL } });
+/**
+ * Adds the CORS headers to a response: what every API route wrapper calls (apiRoute
+ * here, the account routes' wrapper in lib/http). `methods` is the route's Allow list.
+ */
+export function withCors(response: Response, methods = 'GET, HEAD, OPTIONS'): Response {
+  return withHeaders(response, corsHeaders(methods));
 }

@@ -1,7 +1,8 @@
 import { nodeExceptions, type NodeExceptionJson } from '../events/exceptions';
 import type { Sql } from '../db/client';
 import { addressKey } from '../crawler/types';
-import { servicesHex, unixSeconds } from './format';
+import { consensusHeight } from './aggregates';
+import { asnLabel, round, servicesHex, unixSeconds } from './format';
 import type { NodeRef } from './node-ref';
 import type { NodesQuery } from './schemas';
 
@@ -46,7 +47,11 @@ export const NODE_COLUMNS = [
   'last_seen', 'verified', 'tips_enabled',
 ] as const;
 
-/** One node as /api/nodes.json shows it (times in unix seconds, services as 16 hex digits). */
+/**
+ * One node as /api/nodes.json shows it (times in unix seconds, services as 16 hex
+ * digits, ASN as "AS123"). Measurements are rounded for output: PIX to 1 decimal,
+ * coordinates to 4, latency to 1, uptime and reliability to 2.
+ */
 export interface NodeView {
   protocol_version: number | null;
   user_agent: string | null;
@@ -60,8 +65,10 @@ export interface NodeView {
   latitude: number | null;
   longitude: number | null;
   timezone: string | null;
-  asn: number | null;
+  /** "AS15169" */
+  asn: string | null;
   organization_name: string | null;
+  /** the ISP when known, else the ASN's organisation */
   isp: string | null;
   status: 'up' | 'down' | 'unknown';
   last_seen: number | null;
@@ -86,19 +93,19 @@ export function nodeView(row: NodeRow): NodeView {
     city: row.city,
     country: row.country,
     country_name: row.country_name,
-    latitude: row.latitude,
-    longitude: row.longitude,
+    latitude: round(row.latitude, 4),
+    longitude: round(row.longitude, 4),
     timezone: row.timezone,
-    asn: row.asn,
+    asn: asnLabel(row.asn),
     organization_name: row.organization_name,
-    isp: row.isp,
+    isp: row.isp ?? row.organization_name,
     status: row.status,
     last_seen: unixSeconds(row.last_seen),
-    latency_ms: row.latency_ms,
-    uptime_percentage: row.uptime_percentage,
-    reliability: row.reliability,
+    latency_ms: round(row.latency_ms, 1),
+    uptime_percentage: round(row.uptime_percentage, 2),
+    reliability: round(row.reliability, 2),
     tier: row.tier,
-    pix_score: row.pix_score,
+    pix_score: round(row.pix_score, 1),
     rank: row.rank,
     is_verified: row.verified,
     tips_enabled: row.tips_enabled,
@@ -123,8 +130,9 @@ export function pagination(page: number, limit: number, total: number): Paginati
 export interface NodesResponse {
   /** unix seconds of the response */
   timestamp: number;
-  /** online (status up), visible nodes network-wide, as Bitnodes' total_nodes */
+  /** visible nodes matching the filters (the same number as pagination.total) */
   total_nodes: number;
+  /** consensus height: the most common height of reachable nodes */
   latest_height: number | null;
   nodes: Record<string, NodeView>;
   pagination: Pagination;
@@ -171,24 +179,23 @@ function nodeFilters(sql: Sql, query: NodesQuery) {
 /** GET /api/nodes.json: one page of visible nodes, filtered and sorted. */
 export async function listNodes(sql: Sql, query: NodesQuery, now: Date = new Date()): Promise<NodesResponse> {
   const offset = (query.page - 1) * query.limit;
-  // One scan counts the page's matches and the network-wide online summary.
+  // One scan counts the matches and finds the network's consensus height.
   const [rows, [counts]] = await Promise.all([
     sql<NodeRow[]>`
       select ${sql(NODE_COLUMNS)} from nodes
       where ${nodeFilters(sql, query)}
       order by ${orderBy(sql, query.sort, query.order)}
       limit ${query.limit} offset ${offset}`,
-    sql<{ total: number; online: number; latest_height: number | null }[]>`
+    sql<{ total: number; latest_height: number | null }[]>`
       select count(*) filter (where ${nodeFilters(sql, query)})::int as total,
-             count(*) filter (where status = 'up')::int as online,
-             max(height) filter (where status = 'up') as latest_height
+             ${consensusHeight(sql)} as latest_height
       from nodes where not hidden`,
   ]);
   const nodes: Record<string, NodeView> = {};
   for (const row of rows) nodes[nodeAddress(row)] = nodeView(row);
   return {
     timestamp: unixSeconds(now)!,
-    total_nodes: counts?.online ?? 0,
+    total_nodes: counts?.total ?? 0,
     latest_height: counts?.latest_height ?? null,
     nodes,
     pagination: pagination(query.page, query.limit, counts?.total ?? 0),
@@ -205,7 +212,8 @@ export async function findNode(sql: Sql, ref: NodeRef): Promise<NodeRow | null> 
 }
 
 export interface NodeDetail extends NodeView {
-  id: number;
+  /** the numeric id, as a string like every id in the API */
+  id: string;
   address: string;
   ip: string;
   port: number;
@@ -220,7 +228,7 @@ export async function getNodeDetail(sql: Sql, ref: NodeRef): Promise<NodeDetail 
   const row = await findNode(sql, ref);
   if (!row) return null;
   return {
-    id: Number(row.id),
+    id: String(row.id),
     address: nodeAddress(row),
     ip: row.ip,
     port: row.port,

@@ -14,6 +14,7 @@ import { describeNul } from '../http/nul';
 import { describeZodError, jsonError } from '../http/responses';
 import { getRateLimiter, RATE_LIMIT_HOUR_MS, type RateLimitResult } from '../ratelimit';
 import { errorResponse } from './errors';
+import { ifNoneMatchHits, PreparedJson } from './etag';
 import { corsHeaders, NO_STORE, PUBLIC_CACHE_CONTROL, rateLimitHeaders, withHeaders } from './headers';
 
 /** What Next.js passes a route handler as its second argument. */
@@ -35,7 +36,7 @@ export interface ApiRouteDefinition<QS extends z.ZodType, PS extends z.ZodType> 
   scope: ApiScope;
   query: QS;
   params?: PS;
-  /** A body to send as JSON with status 200, or a Response (404s and the like). */
+  /** A body to send as JSON with status 200 (or already serialised: PreparedJson), or a Response (404s and the like). */
   handle(input: ApiHandlerInput<z.output<QS>, z.output<PS>>): Promise<unknown>;
 }
 
@@ -70,7 +71,9 @@ async function anonymousLimit(): Promise<number> {
  * Builds a GET handler: API key check (401), rate limit (429), scope (403),
  * zod-validated path and query (400), then the handler (500/503 on failure).
  * Every response carries CORS and Cache-Control headers, and X-RateLimit-* once
- * the limiter has answered.
+ * the limiter has answered. Successful answers carry an ETag; a matching
+ * If-None-Match gets 304 without a body. (Compression is the server's: Next.js
+ * gzips responses for clients that send Accept-Encoding.)
  */
 export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObject<{}>>(
   definition: ApiRouteDefinition<QS, PS>,
@@ -129,7 +132,11 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
       });
       if (result instanceof Response) return finish(result);
       headers['Cache-Control'] = PUBLIC_CACHE_CONTROL;
-      return finish(Response.json(result));
+      const prepared = result instanceof PreparedJson ? result : PreparedJson.of(result);
+      const json = prepared.json;
+      headers.ETag = prepared.etag;
+      if (ifNoneMatchHits(request.headers.get('if-none-match'), headers.ETag)) return finish(new Response(null, { status: 304 }));
+      return finish(new Response(json, { headers: { 'Content-Type': 'application/json' } }));
     } catch (error) {
       return finish(errorResponse(error, url.pathname));
     }

@@ -71,6 +71,28 @@ export type DowntimesQuery = z.infer<typeof downtimesQuerySchema>;
 export const bitnodesListQuerySchema = z.object({ page, limit: limit(100, 10) });
 export type BitnodesListQuery = z.infer<typeof bitnodesListQuerySchema>;
 
+/**
+ * Bitnodes' `q` address pattern ("^fc", ".onion", "2001:db8"), bounded: at most 64
+ * characters of address material, an optional leading ^ and trailing $ as anchors.
+ * Every other character is literal (no regular expression ever runs), so a client
+ * cannot send a catastrophic pattern or an SQL error.
+ */
+export const addressPatternSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(66)
+  .regex(/^\^?[A-Za-z0-9.:\[\]-]{1,64}\$?$/, 'must be address characters (letters, digits, . : [ ] -) with an optional leading ^ and trailing $')
+  .transform((raw) => {
+    const start = raw.startsWith('^');
+    const end = raw.endsWith('$');
+    const body = raw.slice(start ? 1 : 0, end ? -1 : undefined).toLowerCase().replace(/[[\]]/g, '');
+    return { raw, like: `${start ? '' : '%'}${body}${end ? '' : '%'}` };
+  });
+
+export const bitnodesAddressesQuerySchema = bitnodesListQuerySchema.extend({ q: addressPatternSchema.optional() });
+export type BitnodesAddressesQuery = z.infer<typeof bitnodesAddressesQuerySchema>;
+
 export const bitnodesSnapshotQuerySchema = z.object({
   field: z.enum(['coordinates', 'user_agents']).optional(),
 });
@@ -121,6 +143,8 @@ export const QUERY_SCHEMAS = {
   '/api/v1/nodes/{address}/': emptyQuerySchema,
   '/api/v1/nodes/{address}/latency/': emptyQuerySchema,
   '/api/v1/nodes/leaderboard/': bitnodesListQuerySchema,
+  '/api/v1/nodes/leaderboard/{address}/': emptyQuerySchema,
+  '/api/v1/addresses/': bitnodesAddressesQuerySchema,
   '/api/auth/signup': emptyQuerySchema,
   '/api/auth/signin': emptyQuerySchema,
   '/api/auth/signout': emptyQuerySchema,

@@ -1,73 +1,102 @@
 import type { Sql } from '../db/client';
-import { computeNetworkAggregates } from './aggregates';
+import { cachedPerSnapshot } from './snapshot-cache';
+import { computeNetworkAggregates, type NetworkAggregates } from './aggregates';
 import { round, unixSeconds } from './format';
-import type { StatsQuery } from './schemas';
+import { TIERS, type StatsQuery, type Tier } from './schemas';
 
+/** GET /api/stats.json, exactly the spec's shape. */
 export interface StatsResponse {
   timestamp: number;
+  /** visible nodes known to the crawler */
   total_nodes: number;
-  online_nodes: number;
-  latest_height: number | null;
+  /** visible nodes up now */
+  available_nodes: number;
+  /** countries with an online node */
+  countries: number;
+  /** user agent → online nodes ("unknown" for none) */
   versions: Record<string, number>;
-  countries_distribution: Record<string, number>;
-  tiers_distribution: Record<string, number>;
+  /** ISO code → online nodes and the country's name */
+  countries_distribution: Record<string, { count: number; name: string }>;
+  /** every tier → online nodes, zeros included */
+  tiers_distribution: Record<Tier, number>;
   network_health: {
-    online_percentage: number | null;
-    countries: number;
-    average_latency_ms: number | null;
-    average_uptime_percentage: number | null;
-    average_pix_score: number | null;
-    last_snapshot: number | null;
+    /** 0–100, docs/scoring.md */
+    health_score: number;
+    average_uptime: number | null;
+    average_latency: number | null;
+    verified_nodes: number;
+    tips_enabled_nodes: number;
   };
+  latest_height: number | null;
   historical_data: {
     timestamp: number;
     total_nodes: number;
-    online_nodes: number;
-    latest_height: number | null;
-    average_latency_ms: number | null;
-    average_uptime_percentage: number | null;
+    available_nodes: number;
+    average_uptime: number | null;
+    countries: number;
   }[];
 }
 
 /** At most this many history points (newest kept) whatever `days` asks. */
 export const MAX_HISTORY_POINTS = 2000;
 
-/** GET /api/stats.json: live aggregates plus the snapshot history of the last `days` days, oldest first. */
+/** The aggregates stored with the newest snapshot; null when it has none. */
+async function storedAggregates(sql: Sql): Promise<NetworkAggregates | null> {
+  const [row] = await sql<{ api_aggregates: NetworkAggregates | null }[]>`
+    select api_aggregates from network_snapshots order by taken_at desc, id desc limit 1`;
+  return row?.api_aggregates ?? null;
+}
+
+/**
+ * GET /api/stats.json: the network aggregates stored with the newest snapshot (so a
+ * request does no aggregate work; they are as fresh as the last crawl pass), computed
+ * live before there is one, plus the snapshot history of the last `days` days, oldest first.
+ */
 export async function getStats(sql: Sql, query: StatsQuery, now: Date = new Date()): Promise<StatsResponse> {
+  const body = await cachedPerSnapshot(sql, `stats.json?days=${query.days}`, () => buildStats(sql, query, now));
+  return { ...body, timestamp: unixSeconds(now)! };
+}
+
+async function buildStats(sql: Sql, query: StatsQuery, now: Date): Promise<StatsResponse> {
   const since = new Date(now.getTime() - query.days * 86_400_000);
   const [aggregates, history] = await Promise.all([
-    computeNetworkAggregates(sql),
-    sql<{ taken_at: Date; total_nodes: number; online_nodes: number; latest_height: number | null; average_latency_ms: number | null; average_uptime: number | null }[]>`
-      select taken_at, total_nodes, online_nodes, latest_height, average_latency_ms, average_uptime
+    storedAggregates(sql).then((stored) => stored ?? computeNetworkAggregates(sql)),
+    sql<{ taken_at: Date; total_nodes: number; online_nodes: number; average_uptime: number | null; countries: number }[]>`
+      select taken_at, total_nodes, online_nodes, average_uptime,
+             (select count(*) from jsonb_object_keys(coalesce(countries, '{}'::jsonb)) as code where code <> 'unknown')::int as countries
       from network_snapshots
       where taken_at >= ${since} and taken_at <= ${now}
       order by taken_at desc
       limit ${MAX_HISTORY_POINTS}`,
   ]);
-  const knownCountries = Object.keys(aggregates.countries).filter((code) => code !== 'unknown').length;
+  const countriesDistribution: StatsResponse['countries_distribution'] = {};
+  for (const [code, count] of Object.entries(aggregates.countries)) {
+    const name = aggregates.countryNames[code];
+    if (name !== undefined) countriesDistribution[code] = { count, name };
+  }
+  const tiers = Object.fromEntries(TIERS.map((tier) => [tier, aggregates.tiers[tier] ?? 0])) as Record<Tier, number>;
   return {
     timestamp: unixSeconds(now)!,
     total_nodes: aggregates.totalNodes,
-    online_nodes: aggregates.onlineNodes,
-    latest_height: aggregates.latestHeight,
+    available_nodes: aggregates.onlineNodes,
+    countries: Object.keys(countriesDistribution).length,
     versions: aggregates.versions,
-    countries_distribution: aggregates.countries,
-    tiers_distribution: aggregates.tiers,
+    countries_distribution: countriesDistribution,
+    tiers_distribution: tiers,
     network_health: {
-      online_percentage: aggregates.totalNodes ? round((aggregates.onlineNodes / aggregates.totalNodes) * 100, 2) : null,
-      countries: knownCountries,
-      average_latency_ms: aggregates.averageLatencyMs,
-      average_uptime_percentage: aggregates.averageUptime,
-      average_pix_score: aggregates.averagePixScore,
-      last_snapshot: unixSeconds(history[0]?.taken_at),
+      health_score: aggregates.healthScore,
+      average_uptime: round(aggregates.averageUptime, 1),
+      average_latency: round(aggregates.averageLatencyMs, 1),
+      verified_nodes: aggregates.verifiedNodes,
+      tips_enabled_nodes: aggregates.tipsEnabledNodes,
     },
+    latest_height: aggregates.latestHeight,
     historical_data: history.reverse().map((row) => ({
       timestamp: unixSeconds(row.taken_at)!,
       total_nodes: row.total_nodes,
-      online_nodes: row.online_nodes,
-      latest_height: row.latest_height,
-      average_latency_ms: round(row.average_latency_ms, 2),
-      average_uptime_percentage: round(row.average_uptime, 2),
+      available_nodes: row.online_nodes,
+      average_uptime: round(row.average_uptime, 1),
+      countries: row.countries,
     })),
   };
 }

@@ -1,3 +1,4 @@
+import { consensusHeight } from '../api/aggregates';
 import type { Sql } from '../db/client';
 
 export interface NetworkSummary {
@@ -14,7 +15,7 @@ export async function getNetworkSummary(sql: Sql): Promise<NetworkSummary> {
     select count(*)::int as total,
            count(*) filter (where status = 'up')::int as online,
            count(distinct country) filter (where status = 'up')::int as countries,
-           max(height) filter (where status = 'up') as height
+           ${consensusHeight(sql)} as height
     from nodes where not hidden`;
   const [snapshot] = await sql<{ taken_at: Date }[]>`
     select taken_at from network_snapshots order by taken_at desc limit 1`;

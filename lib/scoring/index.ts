@@ -19,8 +19,9 @@
  * A node with no probe history has no PIX (null).
  *
  * ## Tiers
- * A node gets the best tier whose every requirement holds (PIX, uptime AND
- * latency), see TIER_REQUIREMENTS. A node that is not currently up, or whose
+ * The spec's table, with its strict inequalities: a node gets the best tier whose
+ * every requirement holds (PIX above, uptime above AND latency below the
+ * thresholds), see TIER_REQUIREMENTS. A node that is not currently up, or whose
  * uptime rests on less than MINIMUM_HISTORY_HOURS of observation, is at most
  * 'standard'. A node with no PIX has no tier.
  *
@@ -42,20 +43,20 @@ export const PIX_SCALE = 10;
 
 export interface TierRequirement {
   tier: Exclude<Tier, 'standard'>;
-  /** PIX at least this. */
-  minPix: number;
-  /** Uptime % at least this. */
-  minUptime: number;
-  /** Latency at most this many milliseconds (unknown latency never qualifies). */
-  maxLatencyMs: number;
+  /** PIX strictly above this. */
+  pixAbove: number;
+  /** Uptime % strictly above this. */
+  uptimeAbove: number;
+  /** Latency strictly below this many milliseconds (unknown latency never qualifies). */
+  latencyBelow: number;
 }
 
 /** Best tier first. A node that meets none of them (but has a PIX) is 'standard'. */
 export const TIER_REQUIREMENTS: readonly TierRequirement[] = Object.freeze([
-  { tier: 'diamond', minPix: 900, minUptime: 99, maxLatencyMs: 50 },
-  { tier: 'gold', minPix: 750, minUptime: 95, maxLatencyMs: 100 },
-  { tier: 'silver', minPix: 600, minUptime: 90, maxLatencyMs: 200 },
-  { tier: 'bronze', minPix: 400, minUptime: 75, maxLatencyMs: 500 },
+  { tier: 'diamond', pixAbove: 950, uptimeAbove: 99, latencyBelow: 50 },
+  { tier: 'gold', pixAbove: 900, uptimeAbove: 98, latencyBelow: 100 },
+  { tier: 'silver', pixAbove: 850, uptimeAbove: 95, latencyBelow: 200 },
+  { tier: 'bronze', pixAbove: 800, uptimeAbove: 90, latencyBelow: 500 },
 ] as const satisfies readonly TierRequirement[]);
 
 /** Tiers from best to worst, for legends and filters. */
@@ -107,10 +108,10 @@ export function computeTier({ pix, uptimePercentage, latencyMs, isUp, observedHo
   if (!isUp || observedHours < MINIMUM_HISTORY_HOURS) return 'standard';
   for (const requirement of TIER_REQUIREMENTS) {
     if (
-      pix >= requirement.minPix &&
-      uptimePercentage >= requirement.minUptime &&
+      pix > requirement.pixAbove &&
+      uptimePercentage > requirement.uptimeAbove &&
       latencyMs !== null &&
-      latencyMs <= requirement.maxLatencyMs
+      latencyMs < requirement.latencyBelow
     ) {
       return requirement.tier;
     }
@@ -154,6 +155,32 @@ export function rankNodes(nodes: readonly RankCandidate[]): Map<string, number |
   const ranked = nodes.filter(isRankable).sort(compareForRank);
   ranked.forEach((node, index) => ranks.set(String(node.id), index + 1));
   return ranks;
+}
+
+/** Weights of the network health score; they add up to 1. */
+export const HEALTH_WEIGHTS = { uptime: 0.5, synced: 0.3, reliability: 0.2 } as const;
+
+export interface NetworkHealthInput {
+  /** Average uptime % of the online nodes; null when there are none. */
+  averageUptime: number | null;
+  /** Average reliability % of the online nodes; null when there are none. */
+  averageReliability: number | null;
+  /** Share (0–100) of online nodes within a few blocks of the consensus height. */
+  syncedPercentage: number | null;
+}
+
+/**
+ * stats.json network_health.health_score, 0–100:
+ *     0.5 × average uptime + 0.3 × synced % + 0.2 × average reliability
+ * over the online nodes; an unknown term counts 0, so a network with no online node scores 0.
+ */
+export function networkHealthScore({ averageUptime, averageReliability, syncedPercentage }: NetworkHealthInput): number {
+  const term = (value: number | null) => (value === null || Number.isNaN(value) ? 0 : clampPercent(value));
+  return (
+    term(averageUptime) * HEALTH_WEIGHTS.uptime +
+    term(syncedPercentage) * HEALTH_WEIGHTS.synced +
+    term(averageReliability) * HEALTH_WEIGHTS.reliability
+  );
 }
 
 /** The thresholds as plain data for the API and UI. */

@@ -1,6 +1,7 @@
 import type { Sql } from '../db/client';
 import { addressKey } from '../crawler/types';
 import { computeNetworkAggregates } from '../api/aggregates';
+import { computeCountryRows } from '../api/countries';
 import { asnLabel, servicesNumber, unixSeconds } from '../api/format';
 import type { BitnodesSnapshotRow } from './bitnodes-format';
 
@@ -47,8 +48,9 @@ export function bitnodesRow(node: Omit<SnapshotNodeRow, 'ip' | 'port'>): Bitnode
     node.hostname,
     node.city,
     node.country,
-    node.latitude,
-    node.longitude,
+    // Bitnodes writes 0.0 for an address it cannot place.
+    node.latitude ?? 0,
+    node.longitude ?? 0,
     node.timezone,
     asnLabel(node.asn),
     node.organization_name,
@@ -57,13 +59,16 @@ export function bitnodesRow(node: Omit<SnapshotNodeRow, 'ip' | 'port'>): Bitnode
 
 /**
  * Records the network as it is now in network_snapshots: counts, latest height,
- * averages, distributions (computeNetworkAggregates, shared with /api/stats.json)
- * and the Bitnodes `nodes` map of visible online nodes. The crawler calls this
+ * averages, distributions, the Bitnodes `nodes` map of visible online nodes, and the
+ * aggregates /api/stats.json and /api/countries.json serve until the next snapshot
+ * (computeNetworkAggregates, computeCountryRows). The crawler calls this
  * after each pass; so does /api/cron/snapshots.
  */
 export async function takeNetworkSnapshot(sql: Sql, options: TakeSnapshotOptions): Promise<TakenSnapshot> {
-  const [aggregates, online] = await Promise.all([
+  const [aggregates, countriesOnline, countriesAll, online] = await Promise.all([
     computeNetworkAggregates(sql),
+    computeCountryRows(sql, true),
+    computeCountryRows(sql, false),
     sql<SnapshotNodeRow[]>`
       select ip, port, protocol_version, user_agent, connected_since, services, height, hostname, city,
              country, latitude, longitude, timezone, asn, organization_name
@@ -74,12 +79,13 @@ export async function takeNetworkSnapshot(sql: Sql, options: TakeSnapshotOptions
   for (const node of online) nodes[addressKey({ host: node.ip, port: node.port })] = bitnodesRow(node);
   const [row] = await sql<{ id: string; taken_at: Date }[]>`
     insert into network_snapshots (taken_at, total_nodes, online_nodes, latest_height, pass_duration_ms,
-      average_latency_ms, average_uptime, versions, countries, tiers, nodes)
+      average_latency_ms, average_uptime, versions, countries, tiers, nodes, api_aggregates, countries_online, countries_all)
     values (${options.now}, ${aggregates.totalNodes}, ${aggregates.onlineNodes}, ${aggregates.latestHeight},
       ${options.passDurationMs === undefined ? null : Math.round(options.passDurationMs)},
       ${aggregates.averageLatencyMs}, ${aggregates.averageUptime},
       ${sql.json(aggregates.versions)}, ${sql.json(aggregates.countries)}, ${sql.json(aggregates.tiers)},
-      ${sql.json(nodes as never)})
+      ${sql.json(nodes as never)}, ${sql.json(aggregates as never)}, ${sql.json(countriesOnline as never)},
+      ${sql.json(countriesAll as never)})
     returning id, taken_at`;
   return {
     id: row!.id,

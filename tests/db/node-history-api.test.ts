@@ -6,6 +6,8 @@ import { GET as getChecks } from '../../app/api/nodes/[id]/snapshots/route';
 import { GET as getLatency } from '../../app/api/v1/nodes/[address]/latency/route';
 import { GET as getBitnodesNode } from '../../app/api/v1/nodes/[address]/route';
 import { GET as getBitnodesLeaderboard } from '../../app/api/v1/nodes/leaderboard/route';
+import { GET as getBitnodesRanking } from '../../app/api/v1/nodes/leaderboard/[address]/route';
+import { GET as getAddresses } from '../../app/api/v1/addresses/route';
 import { getNodeDowntimes } from '../../lib/api/history';
 import { context, insertNode, releaseRoutes, request, useDatabaseForRoutes } from '../helpers/api';
 import { openMigratedTestDatabase, testBackend, type TestDatabase } from '../helpers/database';
@@ -75,7 +77,67 @@ describe(`node history, downtimes, leaderboards and Bitnodes nodes on ${testBack
     const v1 = (await (await getBitnodesLeaderboard(request('/api/v1/nodes/leaderboard/?limit=1'))).json()) as any;
     assert.equal(v1.count, 2);
     assert.equal(v1.next, 'http://localhost/api/v1/nodes/leaderboard/?page=2&limit=1');
-    assert.deepEqual(v1.results, [{ node: '203.0.113.20:8333', peer_index: '900.0000', rank: 1, tier: 'diamond', uptime_percentage: null, latency_ms: null }]);
+    assert.deepEqual(Object.keys(v1.results[0]), [
+      'node', 'vi', 'si', 'hi', 'ai', 'pi', 'dli', 'dui', 'wli', 'wui', 'mli', 'mui', 'nsi', 'ni', 'bi', 'peer_index', 'rank',
+      'tier', 'uptime_percentage', 'latency_ms',
+    ], "Bitnodes' keys in Bitnodes' order, then Peerscope's");
+    assert.deepEqual(
+      { ...v1.results[0], dli: undefined, dui: undefined, wli: undefined, wui: undefined, mli: undefined, mui: undefined },
+      {
+        node: '203.0.113.20:8333', vi: '1.0000', si: '0.0000', hi: '0.0000', ai: '1.0000', pi: '1.0000',
+        dli: undefined, dui: undefined, wli: undefined, wui: undefined, mli: undefined, mui: undefined,
+        nsi: '0.0000', ni: '0.0000', bi: '0.0000', peer_index: '900.0000', rank: 1, tier: 'diamond', uptime_percentage: null, latency_ms: null,
+      },
+      'no services: si 0; no height: hi 0; alone in its (unknown) ASN; on the default port 8333',
+    );
+    const second = (await (await getBitnodesLeaderboard(request('/api/v1/nodes/leaderboard/?limit=1&page=2'))).json()) as any;
+    const doge = second.results[0];
+    assert.deepEqual([doge.node, doge.vi, doge.si, doge.hi, doge.ai, doge.pi], ['[2001:db8::7]:22556', '1.0000', '1.0000', '1.0000', '1.0000', '0.0000']);
+    for (const key of ['dli', 'dui', 'wli', 'wui', 'mli', 'mui']) assert.match(doge[key], /^[01]\.\d{4}$/, key);
+  });
+
+  it('builds Bitnodes links on the request host or PUBLIC_BASE_URL, never a hard-wired localhost', async () => {
+    const viaHost = (await (await getBitnodesLeaderboard(request('/api/v1/nodes/leaderboard/?limit=1', { host: 'nodes.example.org:8443', 'x-forwarded-proto': 'https' }))).json()) as any;
+    assert.equal(viaHost.next, 'https://nodes.example.org:8443/api/v1/nodes/leaderboard/?page=2&limit=1');
+    const crafted = (await (await getBitnodesLeaderboard(request('/api/v1/nodes/leaderboard/?limit=1', { host: 'evil.example/x?' }))).json()) as any;
+    assert.equal(crafted.next, 'http://localhost/api/v1/nodes/leaderboard/?page=2&limit=1', 'a host with a path is ignored');
+    process.env.PUBLIC_BASE_URL = 'https://explorer.example.com';
+    try {
+      const configured = (await (await getBitnodesLeaderboard(request('/api/v1/nodes/leaderboard/?limit=1', { host: 'other.example' }))).json()) as any;
+      assert.equal(configured.next, 'https://explorer.example.com/api/v1/nodes/leaderboard/?page=2&limit=1');
+    } finally {
+      delete process.env.PUBLIC_BASE_URL;
+    }
+  });
+
+  it('GET /api/v1/nodes/leaderboard/<ip>-<port>/ answers one ranked node; 404 when unranked or unknown', async () => {
+    const response = await getBitnodesRanking(request('/x'), context({ address: '203.0.113.20-8333' }));
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as any;
+    assert.deepEqual([body.node, body.rank, body.peer_index], ['203.0.113.20:8333', 1, '900.0000']);
+    assert.equal((await getBitnodesRanking(request('/x'), context({ address: '203.0.113.21-8333' }))).status, 404, 'down');
+    assert.equal((await getBitnodesRanking(request('/x'), context({ address: '203.0.113.99-8333' }))).status, 404);
+    assert.equal((await getBitnodesRanking(request('/x'), context({ address: 'nonsense' }))).status, 400);
+  });
+
+  it('GET /api/v1/addresses/ pages every observed address; q is a bounded literal pattern with ^ and $ anchors', async () => {
+    const all = (await (await getAddresses(request('/api/v1/addresses/?limit=2'))).json()) as any;
+    assert.deepEqual(Object.keys(all), ['count', 'next', 'previous', 'results']);
+    assert.equal(all.count, 3, 'up and down nodes, not moderated ones');
+    assert.deepEqual(all.results, [{ address: '2001:db8::7', port: 22556 }, { address: '203.0.113.20', port: 8333 }]);
+    assert.equal(all.next, 'http://localhost/api/v1/addresses/?page=2&limit=2');
+    const q = async (pattern: string) => (await (await getAddresses(request(`/api/v1/addresses/?q=${encodeURIComponent(pattern)}`))).json()) as any;
+    assert.deepEqual((await q('^2001')).results.map((r: any) => r.address), ['2001:db8::7']);
+    assert.deepEqual((await q('.21')).results.map((r: any) => r.address), ['203.0.113.21']);
+    assert.deepEqual((await q('.2$')).results.map((r: any) => r.address), [], 'anchored at the end');
+    assert.equal((await q('113.2')).count, 2);
+    const paged = (await (await getAddresses(request('/api/v1/addresses/?q=113&limit=1'))).json()) as any;
+    assert.equal(paged.next, 'http://localhost/api/v1/addresses/?q=113&page=2&limit=1', 'q is kept in the links');
+    for (const bad of ['(a+)+$', "1' or '1'='1", '%', '_', 'a'.repeat(65), '^', '\\d']) {
+      const response = await getAddresses(request(`/api/v1/addresses/?q=${encodeURIComponent(bad)}`));
+      assert.equal(response.status, 400, bad);
+      assert.match(((await response.json()) as any).details, /^Validation failed: q: /);
+    }
   });
 
   it('serves a Bitnodes node by <ip>-<port>, IPv6 unbracketed as Bitnodes writes it', async () => {
@@ -84,7 +146,7 @@ describe(`node history, downtimes, leaderboards and Bitnodes nodes on ${testBack
     const body = (await response.json()) as any;
     assert.deepEqual(body, {
       hostname: '', address: '2001:db8::7', status: 'UP',
-      data: [70015, '/Shibetoshi:1.14.9/', null, 5, 5000000, null, null, 'NL', null, null, null, 'AS1136', null],
+      data: [70015, '/Shibetoshi:1.14.9/', null, 5, 5000000, null, null, 'NL', 0, 0, null, 'AS1136', null],
       bitcoin_address: '', url: '', verified: true, mbps: '',
     });
     assert.equal((await getBitnodesNode(request('/x'), context({ address: '203.0.113.22-8333' }))).status, 404, 'hidden');

@@ -215,7 +215,7 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
 
     await open('/stats', page);
     assert.equal(await page.getByRole('img', { name: /Nodes over the last 7 days/ }).count(), 1);
-    assert.equal(await page.getByRole('img', { name: 'Average latency of online nodes' }).count(), 1);
+    assert.equal(await page.getByRole('img', { name: 'Average uptime of online nodes' }).count(), 1);
     for (const caption of ['Versions (user agents)', 'Tiers', 'Countries']) {
       assert.ok((await page.getByRole('table', { name: caption }).locator('tbody tr').count()) >= 4, caption);
     }

@@ -34,7 +34,8 @@ describe('npm start on the embedded database', () => {
     const app = startPeerscope({ PORT: String(port), EMBEDDED_PG_DATA_DIR: dataDir, CRAWLER_ENABLED: 'false' });
     try {
       const health = await (await waitForHttp(`http://127.0.0.1:${port}/api/health`, { process: app })).json();
-      assert.equal(health.status, 'ok');
+      assert.equal(health.status, 'healthy');
+      assert.ok(!Number.isNaN(Date.parse(health.timestamp)), 'an ISO timestamp');
       assert.equal(health.database.kind, 'embedded');
       assert.deepEqual(health.database.pending_migrations, []);
       assert.match(app.output(), /connect with: psql 'postgres:\/\/postgres:[^@']+@127\.0\.0\.1:\d+\/postgres'/);

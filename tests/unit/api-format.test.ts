@@ -44,3 +44,18 @@ describe('API output formats', () => {
     });
   });
 });
+
+describe('jsonEtag and If-None-Match', async () => {
+  const { jsonEtag, ifNoneMatchHits } = await import('../../lib/api/etag');
+  it('ignores a leading timestamp only, and compares tags weakly', () => {
+    assert.equal(jsonEtag('{"timestamp":1,"a":1}'), jsonEtag('{"timestamp":2,"a":1}'));
+    assert.notEqual(jsonEtag('{"timestamp":1,"a":1}'), jsonEtag('{"timestamp":1,"a":2}'));
+    assert.notEqual(jsonEtag('{"a":1,"timestamp":1}'), jsonEtag('{"a":1,"timestamp":2}'));
+    const tag = jsonEtag('{}');
+    assert.ok(ifNoneMatchHits(tag, tag));
+    assert.ok(ifNoneMatchHits(`"x", W/${tag}`, tag));
+    assert.ok(ifNoneMatchHits('*', tag));
+    assert.ok(!ifNoneMatchHits('"x"', tag));
+    assert.ok(!ifNoneMatchHits(null, tag));
+  });
+});

@@ -54,35 +54,42 @@ describe('computePix', () => {
 describe('computeTier', () => {
   const base: TierInput = { pix: 1000, uptimePercentage: 100, latencyMs: 0, isUp: true, observedHours: 168 };
 
+  it('uses the spec table: Diamond >950/>99%/<50ms, Gold >900/>98%/<100ms, Silver >850/>95%/<200ms, Bronze >800/>90%/<500ms', () => {
+    assert.deepEqual(
+      TIER_REQUIREMENTS.map((r) => [r.tier, r.pixAbove, r.uptimeAbove, r.latencyBelow]),
+      [['diamond', 950, 99, 50], ['gold', 900, 98, 100], ['silver', 850, 95, 200], ['bronze', 800, 90, 500]],
+    );
+  });
+
   for (const requirement of TIER_REQUIREMENTS) {
-    describe(`${requirement.tier} boundaries`, () => {
-      const exact: TierInput = {
+    describe(`${requirement.tier} boundaries (strict inequalities)`, () => {
+      const justInside: TierInput = {
         ...base,
-        pix: requirement.minPix,
-        uptimePercentage: requirement.minUptime,
-        latencyMs: requirement.maxLatencyMs,
+        pix: requirement.pixAbove + 0.001,
+        uptimePercentage: requirement.uptimeAbove + 0.001,
+        latencyMs: requirement.latencyBelow - 0.001,
       };
-      it('is reached exactly at every threshold', () => {
-        assert.equal(computeTier(exact), requirement.tier);
+      it('is reached just inside every threshold', () => {
+        assert.equal(computeTier(justInside), requirement.tier);
       });
-      it('is missed just below the PIX threshold', () => {
-        assert.notEqual(computeTier({ ...exact, pix: requirement.minPix - 0.001 }), requirement.tier);
+      it('is missed at the PIX threshold itself', () => {
+        assert.notEqual(computeTier({ ...justInside, pix: requirement.pixAbove }), requirement.tier);
       });
-      it('is missed just below the uptime threshold', () => {
-        assert.notEqual(computeTier({ ...exact, uptimePercentage: requirement.minUptime - 0.001 }), requirement.tier);
+      it('is missed at the uptime threshold itself', () => {
+        assert.notEqual(computeTier({ ...justInside, uptimePercentage: requirement.uptimeAbove }), requirement.tier);
       });
-      it('is missed just above the latency threshold', () => {
-        assert.notEqual(computeTier({ ...exact, latencyMs: requirement.maxLatencyMs + 0.001 }), requirement.tier);
+      it('is missed at the latency threshold itself', () => {
+        assert.notEqual(computeTier({ ...justInside, latencyMs: requirement.latencyBelow }), requirement.tier);
       });
     });
   }
 
   it('falls to the next tier whose requirements all hold', () => {
-    assert.equal(computeTier({ ...base, pix: 950, uptimePercentage: 99.5, latencyMs: 60 }), 'gold');
-    assert.equal(computeTier({ ...base, pix: 950, uptimePercentage: 92, latencyMs: 10 }), 'silver');
-    assert.equal(computeTier({ ...base, pix: 450, uptimePercentage: 100, latencyMs: 10 }), 'bronze');
-    assert.equal(computeTier({ ...base, pix: 399.9, uptimePercentage: 100, latencyMs: 10 }), 'standard');
-    assert.equal(computeTier({ ...base, latencyMs: 501 }), 'standard');
+    assert.equal(computeTier({ ...base, pix: 960, uptimePercentage: 99.5, latencyMs: 60 }), 'gold');
+    assert.equal(computeTier({ ...base, pix: 960, uptimePercentage: 96, latencyMs: 10 }), 'silver');
+    assert.equal(computeTier({ ...base, pix: 820, uptimePercentage: 100, latencyMs: 10 }), 'bronze');
+    assert.equal(computeTier({ ...base, pix: 800, uptimePercentage: 100, latencyMs: 10 }), 'standard');
+    assert.equal(computeTier({ ...base, latencyMs: 500 }), 'standard');
   });
 
   it('never gives a tier above standard without a known latency', () => {
@@ -99,8 +106,8 @@ describe('computeTier', () => {
     for (let i = 1; i < TIER_REQUIREMENTS.length; i++) {
       const better = TIER_REQUIREMENTS[i - 1]!;
       const worse = TIER_REQUIREMENTS[i]!;
-      assert.ok(better.minPix > worse.minPix && better.minUptime > worse.minUptime);
-      assert.ok(better.maxLatencyMs < worse.maxLatencyMs);
+      assert.ok(better.pixAbove > worse.pixAbove && better.uptimeAbove > worse.uptimeAbove);
+      assert.ok(better.latencyBelow < worse.latencyBelow);
     }
   });
 });
@@ -159,5 +166,15 @@ describe('describeScoring', () => {
     assert.equal(description.pixMax, 1000);
     assert.equal(description.tiers[0]!.tier, 'diamond');
     assert.equal(JSON.parse(JSON.stringify(description)).tiers.length, 4);
+  });
+});
+
+describe('networkHealthScore', () => {
+  it('weights average uptime 0.5, synced share 0.3 and average reliability 0.2, on 0..100', async () => {
+    const { networkHealthScore } = await import('../../lib/scoring');
+    assert.equal(networkHealthScore({ averageUptime: 100, averageReliability: 100, syncedPercentage: 100 }), 100);
+    assert.equal(networkHealthScore({ averageUptime: 90, averageReliability: 50, syncedPercentage: 80 }), 45 + 24 + 10);
+    assert.equal(networkHealthScore({ averageUptime: null, averageReliability: null, syncedPercentage: null }), 0);
+    assert.equal(networkHealthScore({ averageUptime: 140, averageReliability: -3, syncedPercentage: 100 }), 80);
   });
 });

@@ -1,14 +1,14 @@
 import { getCountries } from '@/lib/api/countries';
-import { preflight } from '@/lib/api/headers';
+import { routeMethods } from '@/lib/api/methods';
 import { apiRoute } from '@/lib/api/route';
 import { countriesQuerySchema } from '@/lib/api/schemas';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = apiRoute({
-  scope: 'read:stats',
-  query: countriesQuerySchema,
-  handle: ({ sql, query }) => getCountries(sql, query),
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({
+  GET: apiRoute({
+    scope: 'read:stats',
+    query: countriesQuerySchema,
+    handle: ({ sql, query }) => getCountries(sql, query),
+  }),
 });
-
-export const OPTIONS = preflight();

@@ -1,14 +1,14 @@
-import { preflight } from '@/lib/api/headers';
+import { routeMethods } from '@/lib/api/methods';
 import { apiRoute } from '@/lib/api/route';
 import { statsQuerySchema } from '@/lib/api/schemas';
 import { getStats } from '@/lib/api/stats';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = apiRoute({
-  scope: 'read:stats',
-  query: statsQuerySchema,
-  handle: ({ sql, query }) => getStats(sql, query),
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({
+  GET: apiRoute({
+    scope: 'read:stats',
+    query: statsQuerySchema,
+    handle: ({ sql, query }) => getStats(sql, query),
+  }),
 });
-
-export const OPTIONS = preflight();

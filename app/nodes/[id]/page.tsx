@@ -71,7 +71,7 @@ export default async function NodePage({ params, searchParams }: Props) {
     ['City', node.city ?? '—'],
     ['Coordinates', node.latitude === null || node.longitude === null ? '—' : `${node.latitude.toFixed(2)}, ${node.longitude.toFixed(2)}`],
     ['Time zone', node.timezone ?? '—'],
-    ['ASN', node.asn === null ? '—' : `AS${node.asn}`],
+    ['ASN', node.asn ?? '—'],
     ['Organization', node.organization_name ?? '—'],
     ['ISP', node.isp ?? '—'],
     ['Connected since', formatUnix(node.connected_since)],

@@ -99,10 +99,10 @@ export async function recomputeScores(sql: Sql, { now }: { now: Date }): Promise
     tier_rules as (
       select * from unnest(
         ${pgArray(rules.map((rule) => rule.tier))}::text[],
-        ${pgArray(rules.map((rule) => rule.minPix))}::float8[],
-        ${pgArray(rules.map((rule) => rule.minUptime))}::float8[],
-        ${pgArray(rules.map((rule) => rule.maxLatencyMs))}::float8[]
-      ) with ordinality as rule(tier, min_pix, min_uptime, max_latency_ms, position)
+        ${pgArray(rules.map((rule) => rule.pixAbove))}::float8[],
+        ${pgArray(rules.map((rule) => rule.uptimeAbove))}::float8[],
+        ${pgArray(rules.map((rule) => rule.latencyBelow))}::float8[]
+      ) with ordinality as rule(tier, pix_above, uptime_above, latency_below, position)
     ),
     tiered as (
       select s.*,
@@ -111,8 +111,8 @@ export async function recomputeScores(sql: Sql, { now }: { now: Date }): Promise
                when s.status <> 'up' or s.observed_hours < ${MINIMUM_HISTORY_HOURS}::float8 then 'standard'
                else coalesce((
                  select rule.tier from tier_rules rule
-                 where s.pix >= rule.min_pix and s.uptime >= rule.min_uptime
-                   and s.median_latency_ms <= rule.max_latency_ms
+                 where s.pix > rule.pix_above and s.uptime > rule.uptime_above
+                   and s.median_latency_ms < rule.latency_below
                  order by rule.position
                  limit 1
                ), 'standard')
