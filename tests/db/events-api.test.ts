@@ -6,7 +6,7 @@ import { GET as getStream } from '../../app/api/events/stream/route';
 import { GET as getNode } from '../../app/api/nodes/[id]/route';
 import { resetEventBroker } from '../../lib/events/broker';
 import { insertEvents } from '../../lib/events/record';
-import { context, releaseRoutes, request, useDatabaseForRoutes } from '../helpers/api';
+import { context, fromAddress, releaseRoutes, request, useDatabaseForRoutes } from '../helpers/api';
 import { openMigratedTestDatabase, testBackend, type TestDatabase } from '../helpers/database';
 
 async function readUntil(response: Response, pattern: RegExp, timeoutMs = 8000): Promise<string> {
@@ -123,18 +123,18 @@ describe(`events API on ${testBackend()}`, () => {
     const ip = '198.19.7.7';
     const open: Response[] = [];
     for (let index = 0; index < 5; index += 1) {
-      const response = await getStream(request('/api/events/stream', { 'x-forwarded-for': ip }));
+      const response = await getStream(request('/api/events/stream', fromAddress(ip)));
       assert.equal(response.status, 200);
       open.push(response);
     }
-    const refused = await getStream(request('/api/events/stream', { 'x-forwarded-for': ip }));
+    const refused = await getStream(request('/api/events/stream', fromAddress(ip)));
     assert.equal(refused.status, 429);
     assert.equal(((await refused.json()) as { error: string }).error, 'Too many open streams');
-    const other = await getStream(request('/api/events/stream', { 'x-forwarded-for': '198.19.7.8' }));
+    const other = await getStream(request('/api/events/stream', fromAddress('198.19.7.8')));
     assert.equal(other.status, 200);
     await other.body!.cancel();
     await open[0]!.body!.cancel();
-    const again = await getStream(request('/api/events/stream', { 'x-forwarded-for': ip }));
+    const again = await getStream(request('/api/events/stream', fromAddress(ip)));
     assert.equal(again.status, 200, 'a closed stream frees its slot');
     await again.body!.cancel();
     for (const response of open.slice(1)) await response.body!.cancel();
