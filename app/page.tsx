@@ -4,6 +4,7 @@ import { getStats } from '@/lib/api/stats';
 import { getNodeClusters } from '@/lib/dashboard/map-clusters';
 import { formatDecimal, formatInteger, formatPercent, formatUnix } from '@/lib/dashboard/format';
 import { getSql } from '@/lib/db/client';
+import { CrawlerBanner } from './_components/crawler-banner';
 import { NodeTable } from './_components/node-table';
 import { WorldMap } from './_components/world-map';
 
@@ -27,6 +28,7 @@ export default async function HomePage() {
   return (
     <>
       <h1>Network overview</h1>
+      <CrawlerBanner sql={sql} />
       <dl className="stats">
         {items.map(([label, value]) => (
           <div className="stat" key={label}>
