@@ -14,6 +14,7 @@ const EXPECTED_TABLES = [
   'api_key_usage',
   'api_keys',
   'app_settings',
+  'crawler_runs',
   'local_credentials',
   'network_snapshots',
   'node_checks',
