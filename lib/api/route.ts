@@ -11,6 +11,7 @@ import {
 } from '../auth/api-keys';
 import { getSql, type Sql } from '../db/client';
 import { describeZodError, jsonError } from '../http/responses';
+import { recordApiRequest, routeLabel } from '../metrics';
 import { getRateLimiter, type RateLimitResult } from '../ratelimit';
 import { errorResponse } from './errors';
 import { corsHeaders, NO_STORE, PUBLIC_CACHE_CONTROL, rateLimitHeaders, withHeaders } from './headers';
@@ -76,8 +77,13 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
 ): (request: Request, context?: RouteContext) => Promise<Response> {
   return async (request, context) => {
     const headers: Record<string, string> = { ...corsHeaders(), 'Cache-Control': NO_STORE };
-    const finish = (response: Response) => withHeaders(response, headers);
     const url = new URL(request.url);
+    const started = performance.now();
+    const rawParams = (context ? await context.params.catch(() => undefined) : undefined) ?? {};
+    const finish = (response: Response) => {
+      recordApiRequest(routeLabel(url.pathname, rawParams), request.method, response.status, (performance.now() - started) / 1000);
+      return withHeaders(response, headers);
+    };
     try {
       let apiKey: VerifiedApiKey | null = null;
       const presented = extractApiKey(request.headers);
@@ -107,7 +113,7 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
 
       const paramsSchema = definition.params ?? z.object({});
       // Next.js passes a context whose params resolve to undefined on routes without dynamic segments.
-      const params = paramsSchema.safeParse((context ? await context.params : undefined) ?? {});
+      const params = paramsSchema.safeParse(rawParams);
       if (!params.success) return finish(jsonError(400, 'Invalid path parameters', describeZodError(params.error)));
       const query = definition.query.safeParse(Object.fromEntries(url.searchParams));
       if (!query.success) return finish(jsonError(400, 'Invalid query parameters', describeZodError(query.error)));

@@ -117,6 +117,7 @@ export const QUERY_SCHEMAS = {
   '/api/nodes/{id}/snapshots': nodeChecksQuerySchema,
   '/api/nodes/{id}/downtimes': downtimesQuerySchema,
   '/api/cron/snapshots': emptyQuerySchema,
+  '/api/metrics': emptyQuerySchema,
   '/api/v1/snapshots/': bitnodesListQuerySchema,
   '/api/v1/snapshots/latest/': bitnodesSnapshotQuerySchema,
   '/api/v1/snapshots/{timestamp}/': bitnodesSnapshotQuerySchema,
