@@ -3,12 +3,15 @@ import { credentialsSchema, sessionResponse, signIn } from '@/lib/auth/local';
 import { clientIp } from '@/lib/http/client-ip';
 import { getSql } from '@/lib/db/client';
 import { readJson, route } from '@/lib/http/http-error';
+import { supabaseAuthSettings, supabaseSignIn, supabaseSignInSchema } from '@/lib/auth/supabase-auth';
 
 export const dynamic = 'force-dynamic';
 
 /** POST /api/auth/signin {email, password} → {user, token, expires_at} + session cookie. */
 export const POST = route(async (request) => {
   const config = authConfig();
+  const supabase = supabaseAuthSettings();
+  if (supabase) return supabaseSignIn(request, supabase, getSql(), config, await readJson(request, supabaseSignInSchema));
   const input = await readJson(request, credentialsSchema);
   return sessionResponse(config, await signIn(getSql(), config, input, clientIp(request.headers)));
 });
