@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { listUsersQuerySchema } from '../admin/users';
+import { confirmQuerySchema } from '../auth/confirm-query';
 import { registrationQuerySchema } from '../nodes/register';
 import { nodeRefSchema } from './node-ref';
 
@@ -128,6 +129,9 @@ export const QUERY_SCHEMAS = {
   '/api/auth/signin': emptyQuerySchema,
   '/api/auth/signout': emptyQuerySchema,
   '/api/auth/me': emptyQuerySchema,
+  '/api/auth/reset-password': emptyQuerySchema,
+  '/api/auth/confirm': confirmQuerySchema,
+  '/api/auth/password': emptyQuerySchema,
   '/api/keys': emptyQuerySchema,
   '/api/keys/{id}': emptyQuerySchema,
   '/api/keys/{id}/rotate': emptyQuerySchema,

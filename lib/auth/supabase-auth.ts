@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Sql } from '../db/client';
 import { HttpError, tooManyRequests } from '../http/http-error';
 import type { AuthConfig } from './config';
+import { confirmQuerySchema } from './confirm-query';
 import { ensureProfile, publicProfile } from './profiles';
 
 /**
@@ -157,12 +158,6 @@ export async function supabaseRequestPasswordReset(request: Request, settings: S
   if (error && ((error.status ?? 0) === 429 || (error.status ?? 0) >= 500 || error.status === undefined)) throw authFailure(error);
   return withCookies(Response.json({ sent: true }), setCookies);
 }
-
-export const confirmQuerySchema = z.object({
-  token_hash: z.string().min(1).max(1000).optional(),
-  type: z.enum(['recovery', 'signup', 'email', 'invite', 'magiclink', 'email_change']).optional(),
-  next: z.string().max(500).optional(),
-});
 
 /** Only same-site paths: never an open redirect. */
 export function safeNextPath(next: string | undefined, fallback: string): string {
