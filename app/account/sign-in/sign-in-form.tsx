@@ -26,10 +26,14 @@ export function SignInForm() {
     }
     setBusy(true);
     setError(null);
-    const result = await callApi(`/api/auth/${mode}`, { method: 'POST', body: parsed.data });
+    const result = await callApi<{ confirmation_required?: boolean }>(`/api/auth/${mode}`, { method: 'POST', body: parsed.data });
     setBusy(false);
     if (!result.ok) {
       setError(result.message);
+      return;
+    }
+    if (result.data?.confirmation_required) {
+      setError('Account created. Confirm your email address with the link we just sent, then sign in.');
       return;
     }
     window.location.assign('/account');

@@ -1,0 +1,55 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { z } from 'zod';
+import { callApi } from '@/lib/dashboard/api-client';
+
+const passwordSchema = z
+  .object({ password: z.string().min(10, 'The password needs at least 10 characters').max(200), confirm: z.string() })
+  .refine((value) => value.password === value.confirm, { message: 'The two passwords differ' });
+
+/** The new password after a reset link signed the user in (POST /api/auth/password). */
+export function NewPasswordForm() {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const parsed = passwordSchema.safeParse({ password: form.get('password'), confirm: form.get('confirm') });
+    if (!parsed.success) {
+      setError(parsed.error.issues.map((issue) => issue.message).join('. '));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    const result = await callApi('/api/auth/password', { method: 'POST', body: { password: parsed.data.password } });
+    setBusy(false);
+    if (!result.ok) {
+      setError(result.message);
+      return;
+    }
+    window.location.assign('/account');
+  }
+
+  return (
+    <form className="card form-stack" onSubmit={submit} noValidate>
+      <label>
+        New password
+        <input type="password" name="password" autoComplete="new-password" required minLength={10} />
+      </label>
+      <label>
+        Repeat it
+        <input type="password" name="confirm" autoComplete="new-password" required minLength={10} />
+      </label>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="button" disabled={busy}>Save the new password</button>
+      </div>
+    </form>
+  );
+}
