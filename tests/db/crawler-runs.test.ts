@@ -4,6 +4,8 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { CrawlerBanner } from '../../app/_components/crawler-banner';
 import { resolveChain, type ResolvedChain } from '../../lib/chains';
 import { latestCrawlRun, seedsAllFailed } from '../../lib/crawler/runs';
+import { getHealthReport } from '../../lib/health';
+import { releaseRoutes, useDatabaseForRoutes } from '../helpers/api';
 import type { Resolver } from '../../lib/p2p/crawl';
 import { runWorker } from '../../crawler/worker';
 import { startSimulatedNetwork, type SimulatedNetwork } from '../../crawler/simulator';
@@ -80,6 +82,17 @@ describe(`crawler_runs: every pass is recorded on ${testBackend()}`, () => {
     assert.match(html, /cannot reach the network/);
     assert.match(html, /none of the 2 DNS seeds/);
     assert.match(html, /npm run demo/);
+
+    await useDatabaseForRoutes(database.url);
+    try {
+      const health = await getHealthReport();
+      assert.equal(health.status, 'ok', 'the web app itself is healthy');
+      assert.equal(health.crawler!.dns_seeds, 2);
+      assert.equal(health.crawler!.dns_seeds_resolved, 0);
+      assert.match(String(health.crawler!.warning), /none of the 2 DNS seeds resolved.*npm run demo/);
+    } finally {
+      await releaseRoutes();
+    }
   });
 
   it('records a failed pass with its error', { timeout: 30_000 }, async () => {
