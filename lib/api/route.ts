@@ -79,7 +79,8 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
     const headers: Record<string, string> = { ...corsHeaders(), 'Cache-Control': NO_STORE };
     const url = new URL(request.url);
     const started = performance.now();
-    const rawParams = (context ? await context.params.catch(() => undefined) : undefined) ?? {};
+    // Next.js passes no params (or a promise of undefined) on routes without dynamic segments.
+    const rawParams = (await Promise.resolve(context?.params).catch(() => undefined)) ?? {};
     const finish = (response: Response) => {
       recordApiRequest(routeLabel(url.pathname, rawParams), request.method, response.status, (performance.now() - started) / 1000);
       return withHeaders(response, headers);
@@ -112,7 +113,6 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
       }
 
       const paramsSchema = definition.params ?? z.object({});
-      // Next.js passes a context whose params resolve to undefined on routes without dynamic segments.
       const params = paramsSchema.safeParse(rawParams);
       if (!params.success) return finish(jsonError(400, 'Invalid path parameters', describeZodError(params.error)));
       const query = definition.query.safeParse(Object.fromEntries(url.searchParams));

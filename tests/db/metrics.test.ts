@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GET as metricsRoute } from '../../app/api/metrics/route';
 import { GET as nodeRoute } from '../../app/api/nodes/[id]/route';
+import { GET as statsRoute } from '../../app/api/stats.json/route';
 import { recordCrawlRun } from '../../lib/crawler/runs';
 import { checkMetricsAccess, renderMetrics } from '../../lib/metrics';
 import { openMigratedTestDatabase, testBackend, type TestDatabase } from '../helpers/database';
@@ -109,7 +110,11 @@ describe(`GET /api/metrics on ${testBackend()}`, () => {
     assert.equal((await nodeRoute(request(`/api/nodes/${id}`), context({ id }))).status, 200);
     assert.equal((await nodeRoute(request('/api/nodes/99999'), context({ id: '99999' }))).status, 404);
     assert.equal((await nodeRoute(request('/api/nodes/nonsense'), context({ id: 'nonsense' }))).status, 400);
+    // Routes without dynamic segments: Next.js passes no params at all.
+    assert.equal((await statsRoute(request('/api/stats.json'), { params: undefined } as never)).status, 200);
+    assert.equal((await statsRoute(request('/api/stats.json'))).status, 200);
     const { body } = await renderMetrics(database.sql);
+    assert.equal(sample(body, 'peerscope_api_requests_total{route="/api/stats.json",method="GET",status="200"}'), 2);
     assert.equal(count(body, 200), count(before.body, 200) + 1);
     assert.equal(count(body, 404), count(before.body, 404) + 1);
     assert.equal(count(body, 400), count(before.body, 400) + 1);
