@@ -6,6 +6,7 @@ import { formatDecimal, formatInteger, formatPercent, formatUnix } from '@/lib/d
 import { getSql } from '@/lib/db/client';
 import { listEvents } from '@/lib/events/query';
 import { LiveEventFeed } from './_components/live-event-feed';
+import { CrawlerBanner } from './_components/crawler-banner';
 import { NodeTable } from './_components/node-table';
 import { WorldMap } from './_components/world-map';
 
@@ -31,6 +32,7 @@ export default async function HomePage() {
   return (
     <>
       <h1>Network overview</h1>
+      <CrawlerBanner sql={sql} />
       <dl className="stats">
         {items.map(([label, value]) => (
           <div className="stat" key={label}>

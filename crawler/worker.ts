@@ -10,6 +10,8 @@ import { GetaddrCache } from '@/lib/p2p/getaddr-cache';
 import { ReverseDns, systemReverseLookup, type ReverseLookup } from '@/lib/crawler/reverse-dns';
 import { minimumPeerVersion } from '@/lib/chains/presets';
 import { DEFAULT_MIN_RECHECK_MS } from '@/lib/crawler/persist';
+import { recordCrawlRun, type CrawlRun } from '@/lib/crawler/runs';
+import { countSeedLookups } from '@/lib/crawler/seed-lookups';
 import { dialerFromDescription, readSimulatorDescription, resolverFromDescription } from './simulator/description';
 import { runCrawlPass, type CrawlPassSummary, type PassHook } from './pass';
 import { describePass, formatProgress } from './progress';
@@ -126,13 +128,19 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   log(`crawling ${access.description}`);
   while (!signal.aborted) {
     const passStarted = Date.now();
+    const seedLookups = countSeedLookups(access.resolver);
+    const record = (run: Omit<CrawlRun, 'chain' | 'startedAt' | 'finishedAt' | 'dnsSeeds' | 'dnsSeedsResolved'>) => {
+      const seeds = seedLookups.count();
+      const full = { ...run, chain: chain.id, startedAt: new Date(passStarted), finishedAt: new Date(), dnsSeeds: seeds.asked, dnsSeedsResolved: seeds.answered };
+      return recordCrawlRun(sql, full).catch((error: Error) => log(`recording the pass in crawler_runs failed: ${error.message}`));
+    };
     try {
       const summary = await runCrawlPass({
         sql,
         chain,
         probe,
         dnsSeeds: access.dnsSeeds,
-        resolver: access.resolver,
+        resolver: seedLookups.resolver,
         geo: options.geo,
         hooks: options.hooks,
         flushSize: settings.flushSize,
@@ -144,9 +152,21 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         onProgress: options.progress ? (progress) => options.progress?.(formatProgress(progress)) : undefined,
       });
       log(describePass(summary));
+      const { crawl } = summary;
+      await record({
+        outcome: crawl.aborted ? 'aborted' : 'ok',
+        dueAtStart: summary.dueAtStart,
+        dialed: crawl.dialed,
+        dialedOk: crawl.ok,
+        dialedFailed: crawl.failed,
+        learned: crawl.learned,
+        onlineNodes: summary.onlineNodes,
+        error: summary.hookErrors.length ? summary.hookErrors.join('; ') : null,
+      });
       options.onPass?.(summary);
     } catch (error) {
       log(`pass failed: ${(error as Error).message}`);
+      await record({ outcome: 'failed', dueAtStart: 0, dialed: 0, dialedOk: 0, dialedFailed: 0, learned: 0, onlineNodes: null, error: (error as Error).message });
       if (settings.once) throw error;
     }
     if (settings.once) return;

@@ -1,6 +1,7 @@
 import { checkDatabase, getSql } from './db/client';
 import { migrationStatus } from './db/migrate';
 import { resolveDatabaseConfig } from './db/config';
+import { latestCrawlRun, seedsAllFailed, type LatestCrawlRun } from './crawler/runs';
 
 export interface HealthReport {
   /** 'healthy' (200) when the database answers and every migration is applied; otherwise 'unhealthy' (503). */
@@ -15,6 +16,30 @@ export interface HealthReport {
     latest_migration?: string | null;
     pending_migrations?: string[];
     error?: string;
+  };
+  /** The crawler's latest pass (crawler_runs); null before the first one. */
+  crawler?: CrawlerHealth | null;
+}
+
+export interface CrawlerHealth {
+  last_pass_at: string;
+  outcome: LatestCrawlRun['outcome'];
+  duration_ms: number;
+  dns_seeds: number;
+  dns_seeds_resolved: number;
+  dialed: number;
+  dialed_ok: number;
+  dialed_failed: number;
+  warning?: string;
+}
+
+function crawlerHealth(run: LatestCrawlRun | null): CrawlerHealth | null {
+  if (!run) return null;
+  const { finished_at, error: _error, ...counts } = run;
+  return {
+    last_pass_at: finished_at.toISOString(),
+    ...counts,
+    ...(seedsAllFailed(run) ? { warning: `none of the ${run.dns_seeds} DNS seeds resolved in the last pass (offline? try npm run demo)` } : {}),
   };
 }
 
@@ -34,6 +59,7 @@ export async function getHealthReport(): Promise<HealthReport> {
       return { status: 'unhealthy', timestamp, version: VERSION, database: { ok: false, kind, latency_ms: database.latencyMs, error: database.error } };
     }
     const migrations = await migrationStatus(sql);
+    const crawler = migrations.pending.length === 0 ? crawlerHealth(await latestCrawlRun(sql).catch(() => null)) : null;
     return {
       status: migrations.pending.length === 0 ? 'healthy' : 'unhealthy',
       timestamp,
@@ -46,6 +72,7 @@ export async function getHealthReport(): Promise<HealthReport> {
         latest_migration: migrations.latest,
         pending_migrations: migrations.pending,
       },
+      crawler,
     };
   } catch (error) {
     return { status: 'unhealthy', timestamp, version: VERSION, database: { ok: false, kind, latency_ms: 0, error: (error as Error).message } };

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { allowLoopbackWebhooks } from '../net/ip-policy';
 import { safeFetch } from '../net/safe-fetch';
 import { clampDiscordPayload, type DiscordPayload } from './discord';
+import { sendResendEmail } from './email';
 
 export const ALERT_EVENTS = ['offline', 'online', 'version_outdated', 'tier_change'] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
@@ -85,7 +86,7 @@ export function unsubscribeUrl(config: DeliveryConfig, token: string): string {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Email through Resend's HTTP API: POST {RESEND_BASE_URL}/emails. */
+/** Email through the Resend SDK (POST {RESEND_BASE_URL}/emails); the alert id is the idempotency key. */
 export async function deliverEmail(config: DeliveryConfig, target: DeliveryTarget, message: AlertMessage): Promise<DeliveryResult> {
   if (!config.resendApiKey || !config.resendFrom) return { ok: false, error: 'email delivery is not configured (RESEND_API_KEY, RESEND_FROM)' };
   const { title, text } = describeAlert(message);
@@ -98,20 +99,8 @@ export async function deliverEmail(config: DeliveryConfig, target: DeliveryTarge
     html: `<p>${escapeHtml(text)}</p><p>When: ${escapeHtml(message.occurred_at)}</p><p><a href="${escapeHtml(unsubscribe)}">Stop these alerts</a></p>`,
     headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   };
-  try {
-    const response = await fetch(`${config.resendBaseUrl}/emails`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${config.resendApiKey}`, 'content-type': 'application/json', 'idempotency-key': message.id.slice(0, 256) },
-      body: JSON.stringify(body),
-      redirect: 'error',
-      signal: AbortSignal.timeout(config.timeoutMs),
-    });
-    if (response.ok) return { ok: true };
-    const detail = (await response.text().catch(() => '')).slice(0, 300);
-    return { ok: false, error: `Resend answered HTTP ${response.status}${detail ? `: ${detail}` : ''}` };
-  } catch (error) {
-    return { ok: false, error: `Resend request failed: ${(error as Error).message}` };
-  }
+  const sent = await sendResendEmail({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl, timeoutMs: config.timeoutMs }, body, message.id);
+  return sent.ok ? { ok: true } : sent;
 }
 
 const COLORS: Record<AlertEvent, number> = { offline: 0xe74c3c, online: 0x2ecc71, version_outdated: 0xf39c12, tier_change: 0x3498db };

@@ -12,6 +12,7 @@ import {
 import { getSql, type Sql } from '../db/client';
 import { describeNul } from '../http/nul';
 import { describeZodError, jsonError } from '../http/responses';
+import { recordApiRequest, routeLabel } from '../metrics';
 import { getRateLimiter, RATE_LIMIT_HOUR_MS, type RateLimitResult } from '../ratelimit';
 import { errorResponse } from './errors';
 import { ifNoneMatchHits, PreparedJson } from './etag';
@@ -80,8 +81,14 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
 ): (request: Request, context?: RouteContext) => Promise<Response> {
   return async (request, context) => {
     const headers: Record<string, string> = { ...corsHeaders(), 'Cache-Control': NO_STORE };
-    const finish = (response: Response) => withHeaders(response, headers);
     const url = new URL(request.url);
+    const started = performance.now();
+    // Next.js passes no params (or a promise of undefined) on routes without dynamic segments.
+    const rawParams = (await Promise.resolve(context?.params).catch(() => undefined)) ?? {};
+    const finish = (response: Response) => {
+      recordApiRequest(routeLabel(url.pathname, rawParams), request.method, response.status, (performance.now() - started) / 1000);
+      return withHeaders(response, headers);
+    };
     try {
       let apiKey: VerifiedApiKey | null = null;
       const presented = extractApiKey(request.headers);
@@ -110,8 +117,6 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
       }
 
       const paramsSchema = definition.params ?? z.object({});
-      // Next.js passes a context whose params resolve to undefined on routes without dynamic segments.
-      const rawParams = (context ? await context.params : undefined) ?? {};
       const rawQuery = Object.fromEntries(url.searchParams);
       const nulInParams = describeNul(rawParams);
       if (nulInParams) return finish(jsonError(400, 'Invalid path parameters', `Validation failed: ${nulInParams}`));

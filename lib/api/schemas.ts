@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listUsersQuerySchema } from '../admin/users';
 import { alertHistoryQuerySchema, unsubscribeTokenSchema } from '../alerts/subscriptions';
+import { confirmQuerySchema } from '../auth/confirm-query';
 import { registrationQuerySchema } from '../nodes/register';
 import { moderationQuerySchema } from '../verification/service';
 import { nodeRefSchema } from './node-ref';
@@ -137,6 +138,7 @@ export const QUERY_SCHEMAS = {
   '/api/nodes/{id}/snapshots': nodeChecksQuerySchema,
   '/api/nodes/{id}/downtimes': downtimesQuerySchema,
   '/api/cron/snapshots': emptyQuerySchema,
+  '/api/metrics': emptyQuerySchema,
   '/api/v1/snapshots/': bitnodesListQuerySchema,
   '/api/v1/snapshots/latest/': bitnodesSnapshotQuerySchema,
   '/api/v1/snapshots/{timestamp}/': bitnodesSnapshotQuerySchema,
@@ -149,6 +151,8 @@ export const QUERY_SCHEMAS = {
   '/api/auth/signin': emptyQuerySchema,
   '/api/auth/signout': emptyQuerySchema,
   '/api/auth/me': emptyQuerySchema,
+  '/api/auth/reset-password': emptyQuerySchema,
+  '/api/auth/confirm': confirmQuerySchema,
   '/api/auth/password': emptyQuerySchema,
   '/api/keys': emptyQuerySchema,
   '/api/keys/{id}': emptyQuerySchema,

@@ -47,6 +47,14 @@ export function redactDatabaseUrl(raw: string): string {
   }
 }
 
+/** Pool size per process: serverless functions (Vercel, AWS Lambda) run many small instances, each with a tiny pool. */
+export const DEFAULT_POOL_MAX = 10;
+export const SERVERLESS_POOL_MAX = 2;
+
+export function isServerless(env: Record<string, string | undefined>): boolean {
+  return Boolean(env.VERCEL || env.AWS_LAMBDA_FUNCTION_NAME);
+}
+
 function isSupabasePooler(url: URL): boolean {
   return url.hostname.endsWith('.pooler.supabase.com') || url.port === SUPABASE_POOLER_PORT;
 }
@@ -87,7 +95,7 @@ export function resolveDatabaseConfig(env: Record<string, string | undefined> = 
     kind: pooler ? 'supabase-pooler' : 'postgres',
     url: raw,
     prepare: prepareOverride ?? !pooler,
-    maxConnections: poolMax ?? 10,
+    maxConnections: poolMax ?? (isServerless(env) ? SERVERLESS_POOL_MAX : DEFAULT_POOL_MAX),
     display: redactDatabaseUrl(raw),
   };
 }

@@ -7,7 +7,7 @@ import { createSubscription } from '../../lib/alerts/subscriptions';
 import { GET as listRoute, POST as createRoute } from '../../app/api/alerts/route';
 import { DELETE as deleteRoute, PUT as updateRoute } from '../../app/api/alerts/[id]/route';
 import { GET as historyRoute } from '../../app/api/alerts/history/route';
-import { POST as processRoute } from '../../app/api/alerts/process/route';
+import { GET as processGet, POST as processRoute } from '../../app/api/alerts/process/route';
 import { GET as unsubscribeRoute } from '../../app/api/alerts/unsubscribe/route';
 import { openMigratedTestDatabase, type TestDatabase } from '../helpers/database';
 import { authed, createTestUser, insertNode, params } from '../helpers/accounts';
@@ -305,6 +305,20 @@ describe('alerts', () => {
     assert.equal(typeof result.processed, 'number');
     assert.equal(typeof result.sent, 'number');
     assert.ok(Array.isArray(result.details));
+    // Vercel Cron: GET with Authorization: Bearer $CRON_SECRET (16+ characters).
+    const cron = (auth: string) => processGet(new Request('http://127.0.0.1/api/alerts/process', { headers: { authorization: auth } }), {});
+    process.env.CRON_SECRET = 'cron-secret-0123456789';
+    try {
+      assert.equal((await cron('Bearer cron-secret-0123456789')).status, 200);
+      assert.equal((await cron('Bearer process-key-1234567')).status, 200);
+      assert.equal((await cron('Bearer cron-secret-012345678')).status, 401);
+      delete process.env.ALERTS_PROCESS_KEY;
+      assert.equal((await cron('Bearer cron-secret-0123456789')).status, 200, 'CRON_SECRET alone is enough');
+      process.env.CRON_SECRET = 'too-short';
+      assert.equal((await cron('Bearer too-short')).status, 503);
+    } finally {
+      delete process.env.CRON_SECRET;
+    }
   });
 
   it('lists "ip:port:type:subscription" details for the changes POST /api/alerts/process sent', async () => {

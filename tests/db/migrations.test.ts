@@ -15,6 +15,7 @@ const EXPECTED_TABLES = [
   'api_keys',
   'app_settings',
   'auth_sessions',
+  'crawler_runs',
   'local_credentials',
   'network_snapshots',
   'node_checks',

@@ -39,6 +39,20 @@ describe('resolveDatabaseConfig', () => {
     assert.equal(config.maxConnections, 3);
   });
 
+  it('uses a small pool on serverless platforms (VERCEL, AWS Lambda) unless DATABASE_POOL_MAX says otherwise', () => {
+    const pooler = 'postgres://postgres.abc:pw@aws-0-eu-central-1.pooler.supabase.com:6543/postgres';
+    const pool = (env: Record<string, string>) => {
+      const config = resolveDatabaseConfig({ DATABASE_URL: pooler, ...env });
+      assert.ok(config.kind === 'supabase-pooler');
+      assert.equal(config.prepare, false);
+      return config.maxConnections;
+    };
+    assert.equal(pool({}), 10);
+    assert.equal(pool({ VERCEL: '1' }), 2);
+    assert.equal(pool({ AWS_LAMBDA_FUNCTION_NAME: 'peerscope' }), 2);
+    assert.equal(pool({ VERCEL: '1', DATABASE_POOL_MAX: '5' }), 5);
+  });
+
   it('rejects URLs that are not PostgreSQL with a clear message', () => {
     assert.throws(
       () => resolveDatabaseConfig({ DATABASE_URL: 'mysql://root:hunter2@localhost/db' }),

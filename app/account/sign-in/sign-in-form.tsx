@@ -32,10 +32,15 @@ export function SignInForm() {
     setInvalid({});
     setBusy(true);
     setError(null);
-    const result = await callApi<{ cookie?: { secure?: boolean } }>(`/api/auth/${mode}`, { method: 'POST', body: checked.values });
+    const result = await callApi<{ cookie?: { secure?: boolean }; confirmation_required?: boolean }>(`/api/auth/${mode}`, { method: 'POST', body: checked.values });
     if (!result.ok) {
       setBusy(false);
       setError(result.message);
+      return;
+    }
+    if (result.data?.confirmation_required) {
+      setBusy(false);
+      setError('Account created. Confirm your email address with the link we just sent, then sign in.');
       return;
     }
     // The session lives in a cookie: check the browser kept it before moving on.

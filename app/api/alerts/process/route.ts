@@ -1,13 +1,24 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { processAlerts } from '@/lib/alerts/processor';
 import { getSql } from '@/lib/db/client';
+import { bearerToken, secretMatches } from '@/lib/http/bearer';
 import { integerInput } from '@/lib/http/id-schemas';
 import { HttpError, readJson, route } from '@/lib/http/http-error';
 
 export const dynamic = 'force-dynamic';
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
+/** Secrets shorter than this can be guessed: the endpoint refuses to run with one. */
+const MINIMUM_SECRET_LENGTH = 16;
+
+/** The secrets that may run the processor: ALERTS_PROCESS_KEY, and CRON_SECRET for Vercel Cron. */
+function processSecrets(env: Record<string, string | undefined> = process.env): string[] {
+  const key = env.ALERTS_PROCESS_KEY?.trim();
+  const cron = env.CRON_SECRET?.trim();
+  if (key && key.length < MINIMUM_SECRET_LENGTH) {
+    throw new HttpError(503, 'Not configured', `ALERTS_PROCESS_KEY must be at least ${MINIMUM_SECRET_LENGTH} characters.`);
+  }
+  return [key, cron && cron.length >= MINIMUM_SECRET_LENGTH ? cron : undefined].filter((secret): secret is string => Boolean(secret));
+}
 
 /**
  * checkMinutes is accepted for AtlasP2P compatibility; the processor compares each subscription's
@@ -16,19 +27,20 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 const bodySchema = z.object({ checkMinutes: integerInput(z.number().int().min(1).max(10080)).default(10) }).strict();
 
 /**
- * POST /api/alerts/process {checkMinutes} with Authorization: Bearer ALERTS_PROCESS_KEY: runs the alert
- * processor now → {processed, sent, details: ["ip:port:type:subscription", …], summary}.
+ * POST /api/alerts/process {checkMinutes} with Authorization: Bearer ALERTS_PROCESS_KEY (or CRON_SECRET):
+ * runs the alert processor now → {processed, sent, details: ["ip:port:type:subscription", …], summary}.
+ * GET does the same for Vercel Cron, which sends GET with `Authorization: Bearer $CRON_SECRET`.
  */
-export const POST = route(async (request) => {
-  const key = process.env.ALERTS_PROCESS_KEY;
-  if (!key) throw new HttpError(503, 'Not configured', 'ALERTS_PROCESS_KEY is not set on this server.');
-  // A short key can be guessed; like CRON_SECRET, refuse to run with one.
-  if (key.trim().length < 16) throw new HttpError(503, 'Not configured', 'ALERTS_PROCESS_KEY must be at least 16 characters.');
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
-  if (!match || !timingSafeEqual(digest(match[1]!), digest(key))) {
-    throw new HttpError(401, 'Unauthorized', 'Send Authorization: Bearer <ALERTS_PROCESS_KEY>.');
+const run = route(async (request) => {
+  const secrets = processSecrets();
+  if (!secrets.length) throw new HttpError(503, 'Not configured', 'Neither ALERTS_PROCESS_KEY nor CRON_SECRET is set on this server.');
+  if (!secrets.some((secret) => secretMatches(bearerToken(request.headers), secret))) {
+    throw new HttpError(401, 'Unauthorized', 'Send Authorization: Bearer <ALERTS_PROCESS_KEY> (or <CRON_SECRET>).');
   }
-  const { checkMinutes } = await readJson(request, bodySchema);
+  const { checkMinutes } = request.method === 'POST' ? await readJson(request, bodySchema) : bodySchema.parse({});
   const summary = await processAlerts(getSql());
   return Response.json({ processed: summary.events, sent: summary.sent + summary.retry_sent, details: summary.details, checkMinutes, summary });
 });
+
+export const POST = run;
+export const GET = run;

@@ -4,6 +4,7 @@ import { clientBucket } from '@/lib/http/client-ip';
 import { assertSameSiteMutation } from '@/lib/http/csrf';
 import { getSql } from '@/lib/db/client';
 import { readJson, route } from '@/lib/http/http-error';
+import { supabaseAuthSettings, supabaseSignIn, supabaseSignInSchema } from '@/lib/auth/supabase-auth';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,6 +12,8 @@ export const dynamic = 'force-dynamic';
 export const POST = route(async (request) => {
   assertSameSiteMutation(request);
   const config = authConfig();
+  const supabase = supabaseAuthSettings();
+  if (supabase) return supabaseSignIn(request, supabase, getSql(), config, await readJson(request, supabaseSignInSchema));
   const input = await readJson(request, credentialsSchema);
   return sessionResponse(config, await signIn(getSql(), config, input, clientBucket(request.headers)), 200, request);
 });

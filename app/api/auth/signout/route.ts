@@ -3,6 +3,7 @@ import { authConfig } from '@/lib/auth/config';
 import { clearSessionCookie } from '@/lib/auth/local';
 import { revokeAllSessions, revokeSession } from '@/lib/auth/revocation';
 import { authenticate } from '@/lib/auth/session';
+import { supabaseAuthSettings, supabaseSignOut } from '@/lib/auth/supabase-auth';
 import { getSql } from '@/lib/db/client';
 import { HttpError, readJson, route } from '@/lib/http/http-error';
 
@@ -13,7 +14,8 @@ const signOutSchema = z.object({ everywhere: z.boolean().default(false) }).stric
 /**
  * POST /api/auth/signout {everywhere?}: ends this session (its token stops working at once)
  * or, with everywhere: true, every session of the account; clears the session cookie.
- * Without a valid session it only clears the cookie.
+ * Without a valid session it only clears the cookie. In Supabase mode it also ends the
+ * session at Supabase Auth and clears its cookies.
  */
 export const POST = route(async (request) => {
   const config = authConfig();
@@ -31,8 +33,8 @@ export const POST = route(async (request) => {
     // No (valid) session: nothing to end. Cross-site and malformed requests still fail.
     if (!(error instanceof HttpError) || ![401, 403].includes(error.status) || error.error === 'Cross-site request refused') throw error;
   }
-  return Response.json(
-    { signed_out: true, sessions_ended: revoked },
-    { headers: { 'Set-Cookie': clearSessionCookie(config, request), 'Cache-Control': 'no-store' } },
-  );
+  const headers = new Headers({ 'Set-Cookie': clearSessionCookie(config, request), 'Cache-Control': 'no-store' });
+  const supabase = supabaseAuthSettings();
+  if (supabase) for (const cookie of (await supabaseSignOut(request, supabase)).setCookies) headers.append('Set-Cookie', cookie);
+  return Response.json({ signed_out: true, sessions_ended: revoked }, { headers });
 });

@@ -4,6 +4,7 @@ import { clientBucket } from '@/lib/http/client-ip';
 import { assertSameSiteMutation } from '@/lib/http/csrf';
 import { getSql } from '@/lib/db/client';
 import { readJson, route } from '@/lib/http/http-error';
+import { supabaseAuthSettings, supabaseSignUp } from '@/lib/auth/supabase-auth';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,5 +13,7 @@ export const POST = route(async (request) => {
   assertSameSiteMutation(request);
   const config = authConfig();
   const input = await readJson(request, signUpSchema);
+  const supabase = supabaseAuthSettings();
+  if (supabase) return supabaseSignUp(request, supabase, getSql(), config, input);
   return sessionResponse(config, await signUp(getSql(), config, input, clientBucket(request.headers)), 201, request);
 });

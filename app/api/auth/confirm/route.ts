@@ -1,0 +1,11 @@
+import { supabaseAuthSettings, supabaseConfirm } from '@/lib/auth/supabase-auth';
+import { HttpError, route } from '@/lib/http/http-error';
+
+export const dynamic = 'force-dynamic';
+
+/** GET /api/auth/confirm?token_hash=&type=&next=: the link of Supabase Auth's emails (sign-up confirmation, password reset). */
+export const GET = route(async (request) => {
+  const supabase = supabaseAuthSettings();
+  if (!supabase) throw new HttpError(404, 'Not found', 'Email links are only used with Supabase Auth.');
+  return supabaseConfirm(request, supabase);
+});

@@ -1,0 +1,15 @@
+import { getSql } from '@/lib/db/client';
+import { checkMetricsAccess, renderMetrics } from '@/lib/metrics';
+
+export const dynamic = 'force-dynamic';
+
+/** GET /api/metrics with Authorization: Bearer $METRICS_TOKEN: Prometheus text format. */
+export async function GET(request: Request): Promise<Response> {
+  const denied = checkMetricsAccess(request);
+  if (denied) {
+    denied.headers.set('Cache-Control', 'no-store');
+    return denied;
+  }
+  const { contentType, body } = await renderMetrics(getSql());
+  return new Response(body, { headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store' } });
+}
