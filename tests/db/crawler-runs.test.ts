@@ -86,7 +86,7 @@ describe(`crawler_runs: every pass is recorded on ${testBackend()}`, () => {
     await useDatabaseForRoutes(database.url);
     try {
       const health = await getHealthReport();
-      assert.equal(health.status, 'ok', 'the web app itself is healthy');
+      assert.equal(health.status, 'healthy', 'the web app itself is healthy');
       assert.equal(health.crawler!.dns_seeds, 2);
       assert.equal(health.crawler!.dns_seeds_resolved, 0);
       assert.match(String(health.crawler!.warning), /none of the 2 DNS seeds resolved.*npm run demo/);

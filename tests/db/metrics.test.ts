@@ -35,9 +35,9 @@ describe(`GET /api/metrics on ${testBackend()}`, () => {
     await insertNode(database.sql, { ip: '11.0.0.2', status: 'up' });
     await insertNode(database.sql, { ip: '11.0.0.3', status: 'down' });
     await database.sql`
-      insert into alert_history (event, channel, idempotency_key, status, attempts) values
-        ('offline', 'email', 'k1', 'sent', 1), ('offline', 'email', 'k2', 'sent', 3),
-        ('online', 'email', 'k3', 'failed', 2), ('online', 'webhook', 'k4', 'suppressed', 1)`;
+      insert into alert_history (event, channel, idempotency_key, change_key, status, attempts) values
+        ('offline', 'email', 'k1', 'k1', 'sent', 1), ('offline', 'email', 'k2', 'k2', 'sent', 3),
+        ('online', 'email', 'k3', 'k3', 'failed', 2), ('online', 'webhook', 'k4', 'k4', 'suppressed', 1)`;
   });
   after(async () => {
     if (saved === undefined) delete process.env.METRICS_TOKEN;
