@@ -9,11 +9,12 @@
  *
  * Extra arguments filter test files by substring: `npm test -- migrations`.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../lib/db/embedded';
+import { productionBuildIsStale } from './lib/build-freshness';
 
 const SUITES: Record<string, { folders: string[]; env: Record<string, string>; embeddedServer: boolean }> = {
   unit: { folders: ['tests/unit', 'tests/db'], env: { TEST_DATABASE: 'embedded' }, embeddedServer: true },
@@ -47,6 +48,20 @@ const files = suite.folders
 if (files.length === 0) {
   console.error(`No test files found for suite "${suiteName}"${filters.length ? ` matching ${filters.join(', ')}` : ''}.`);
   process.exit(1);
+}
+
+// The end-to-end files serve the production build: build it once here, before they run two at a time,
+// so no two of them race to build (each `npm start` would otherwise build a stale checkout itself).
+if (files.some((file) => file.includes(`${path.sep}e2e${path.sep}`) || file.startsWith('tests/e2e')) && productionBuildIsStale(process.cwd())) {
+  console.log('building the web app once for the end-to-end tests…');
+  const built = spawnSync(process.execPath, [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  if (built.status !== 0) {
+    console.error('The web app build failed; the end-to-end tests need it.');
+    process.exit(1);
+  }
 }
 
 // One throwaway server for the whole run; tests/helpers/database.ts makes a database per file on it.
