@@ -176,7 +176,7 @@ describe('dashboard accessibility in chromium', { timeout: 900_000 }, () => {
     app = startProcess(process.execPath, [tsxCli, 'scripts/start.ts'], {
       ...inherited,
       PORT: String(port),
-      PGLITE_DATA_DIR: dataDir,
+      EMBEDDED_PG_DATA_DIR: dataDir,
       CRAWLER_ENABLED: 'false',
       AUTH_JWT_SECRET: 'a11y-test-secret-0123456789abcdef0123',
       ADMIN_EMAILS: ADMIN.email,

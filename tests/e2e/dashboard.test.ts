@@ -158,10 +158,12 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     const address = await link.innerText();
     await open(`${await link.getAttribute('href')}?rowsperpage=5`, page);
     await page.getByRole('heading', { name: address }).waitFor();
+    // The details list (the live panel above it has a list of its own).
+    const details = page.locator('section[aria-labelledby="details-heading"] .details');
     for (const field of ['Status', 'User agent', 'Country', 'Organization', 'First seen', 'Last seen', 'PIX score']) {
-      assert.equal(await page.locator('.details dt', { hasText: new RegExp(`^${field}$`) }).count(), 1, field);
+      assert.equal(await details.locator('dt', { hasText: new RegExp(`^${field}$`) }).count(), 1, field);
     }
-    assert.equal(await page.locator('.details dd .status-up').count(), 1);
+    assert.equal(await details.locator('dd .status-up').count(), 1);
     const uptime = page.getByRole('img', { name: 'Uptime per day' });
     assert.equal(await uptime.locator('rect.chart-bar').count(), 8, 'seven days and today');
     const latency = page.getByRole('img', { name: 'Latency per probe' });
@@ -257,7 +259,7 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
     const nav = page.getByRole('navigation', { name: 'Main' });
     const links = await nav.getByRole('link').evaluateAll((items) => items.map((item) => item.getAttribute('href')));
-    assert.deepEqual(links, ['/', '/nodes', '/leaderboard', '/countries', '/stats', '/account']);
+    assert.deepEqual(links, ['/', '/nodes', '/leaderboard', '/countries', '/stats', '/events', '/account']);
     assert.equal(await nav.locator('[aria-current=page]').innerText(), 'Overview');
     // Keyboard-only: focus the Nodes link and follow it.
     await nav.getByRole('link', { name: 'Nodes' }).focus();

@@ -20,7 +20,7 @@ describe('security of the running app (npm start)', () => {
     app = startProcess(process.execPath, [tsxCli, 'scripts/start.ts'], {
       ...inherited,
       PORT: String(port),
-      PGLITE_DATA_DIR: dataDir,
+      EMBEDDED_PG_DATA_DIR: dataDir,
       CRAWLER_ENABLED: 'false',
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: '20',
     });
