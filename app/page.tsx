@@ -50,15 +50,15 @@ export default async function HomePage() {
       <h2 id="map-heading">Where the nodes are</h2>
       {clusters.length ? <WorldMap clusters={clusters} /> : <p className="muted">No online node has a known location yet.</p>}
       <div className="section-head">
-        <h2>Live events</h2>
-        <a href="/events">All events</a>
-      </div>
-      <LiveEventFeed initial={recent.events} limit={10} caption="What the monitor saw last" />
-      <div className="section-head">
         <h2>Top nodes</h2>
         <a href="/leaderboard">Full leaderboard</a>
       </div>
       <NodeTable caption="The 10 best-ranked online nodes" nodes={leaders.nodes.map((node) => ({ address: node.address, node }))} showRank />
+      <div className="section-head">
+        <h2>Live events</h2>
+        <a href="/events">All events</a>
+      </div>
+      <LiveEventFeed initial={recent.events} limit={10} caption="What the monitor saw last" />
     </>
   );
 }

@@ -196,7 +196,7 @@ describe('dashboard accessibility in chromium', { timeout: 900_000 }, () => {
       return statuses;
     }, [
       ['/api/keys', { name: 'a key with a fairly long name', scopes: ['read:nodes', 'read:stats', 'read:leaderboard'] }],
-      ['/api/alerts', { node_id: 1, channel: 'email', target: 'someone.with.a.long.address@example.com', events: ['offline', 'online', 'tier_change'], cooldown_minutes: 60 }],
+      ['/api/alerts', { nodeId: '1', alertOffline: true, alertOnline: true, alertTierChange: true, emailEnabled: true, emailAddress: 'someone.with.a.long.address@example.com', cooldownMinutes: 60 }],
     ] as [string, unknown][]);
     assert.ok(made.every((status) => status === 201 || status === 200), `key and alert: ${made.join(', ')}`);
     await page.close();
