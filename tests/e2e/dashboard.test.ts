@@ -165,7 +165,15 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     }
     assert.equal(await details.locator('dd .status-up').count(), 1);
     const uptime = page.getByRole('img', { name: 'Uptime per day' });
-    assert.equal(await uptime.locator('rect.chart-bar').count(), 8, 'seven days and today');
+    // One bar per UTC day with probes in the last seven days: seven days and today, the first only
+    // when a probe fell in its last hours (the window starts at this time of day, seven days ago).
+    const href = (await page.url()).replace(/^.*\/nodes\//, '').replace(/\?.*$/, '');
+    const from = Math.floor(Date.now() / 1000) - 7 * 86_400;
+    const history = (await (await fetch(`${base}/api/nodes/${href}/snapshots?from=${from}&limit=1000`)).json()) as { snapshots?: { checked_at: number }[]; checks?: { checked_at: number }[] };
+    const probes = history.snapshots ?? history.checks ?? [];
+    const days = new Set(probes.map((probe) => Math.floor(probe.checked_at / 86_400)));
+    assert.ok(days.size >= 7, `probes on at least seven days (${days.size})`);
+    assert.equal(await uptime.locator('rect.chart-bar').count(), days.size, 'one bar per day with probes');
     const latency = page.getByRole('img', { name: 'Latency per probe' });
     assert.ok((await latency.locator('path.chart-line').getAttribute('d'))!.length > 100);
     assert.match((await latency.locator('text').allTextContents()).join(' '), /\d+ ms/);
@@ -181,7 +189,7 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     // An offline node's latest downtime is still open.
     await open('/nodes?online=false&sort=last_seen&order=desc', page);
     await page.locator('table.nodes-table tbody tr a').first().click();
-    await page.locator('.details dd .status-down').waitFor();
+    await page.locator('section[aria-labelledby="details-heading"] .details dd .status-down').waitFor();
     assert.equal(await downtimeRows.first().locator('td').nth(1).innerText(), 'Still down');
 
     const missing = await page.goto(`${base}${MISSING_NODE}`);
