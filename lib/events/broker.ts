@@ -13,7 +13,7 @@ import { EVENTS_CHANNEL, type NodeEventJson } from './types';
 export interface EventBrokerOptions {
   /** Poll interval (also the fallback latency without LISTEN). Default EVENTS_POLL_MS or 1000. */
   pollMs?: number;
-  /** Use LISTEN/NOTIFY to wake the poller. Default: yes, except on the embedded PGlite. */
+  /** Use LISTEN/NOTIFY to wake the poller. Default: yes (the poll by id carries events where notifications never arrive). */
   listen?: boolean;
   batch?: number;
   /** How long a gap in event ids is waited for. Default 1000. */
