@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { processAlerts } from '@/lib/alerts/processor';
 import { getSql } from '@/lib/db/client';
 import { integerInput } from '@/lib/http/id-schemas';
+import { routeMethods } from '@/lib/api/methods';
 import { HttpError, readJson, route } from '@/lib/http/http-error';
 
 export const dynamic = 'force-dynamic';
@@ -19,7 +20,7 @@ const bodySchema = z.object({ checkMinutes: integerInput(z.number().int().min(1)
  * POST /api/alerts/process {checkMinutes} with Authorization: Bearer ALERTS_PROCESS_KEY: runs the alert
  * processor now → {processed, sent, details: ["ip:port:type:subscription", …], summary}.
  */
-export const POST = route(async (request) => {
+const postHandler = route(async (request) => {
   const key = process.env.ALERTS_PROCESS_KEY;
   if (!key) throw new HttpError(503, 'Not configured', 'ALERTS_PROCESS_KEY is not set on this server.');
   // A short key can be guessed; like CRON_SECRET, refuse to run with one.
@@ -32,3 +33,5 @@ export const POST = route(async (request) => {
   const summary = await processAlerts(getSql());
   return Response.json({ processed: summary.events, sent: summary.sent + summary.retry_sent, details: summary.details, checkMinutes, summary });
 });
+
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ POST: postHandler });

@@ -4,6 +4,7 @@ import { clearSessionCookie } from '@/lib/auth/local';
 import { revokeAllSessions, revokeSession } from '@/lib/auth/revocation';
 import { authenticate } from '@/lib/auth/session';
 import { getSql } from '@/lib/db/client';
+import { routeMethods } from '@/lib/api/methods';
 import { HttpError, readJson, route } from '@/lib/http/http-error';
 
 export const dynamic = 'force-dynamic';
@@ -15,7 +16,7 @@ const signOutSchema = z.object({ everywhere: z.boolean().default(false) }).stric
  * or, with everywhere: true, every session of the account; clears the session cookie.
  * Without a valid session it only clears the cookie.
  */
-export const POST = route(async (request) => {
+const postHandler = route(async (request) => {
   const config = authConfig();
   const sql = getSql();
   const input = await readJson(request, signOutSchema);
@@ -36,3 +37,5 @@ export const POST = route(async (request) => {
     { headers: { 'Set-Cookie': clearSessionCookie(config, request), 'Cache-Control': 'no-store' } },
   );
 });
+
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ POST: postHandler });
