@@ -44,6 +44,22 @@ export function preflightResponse(allow: string): Response {
   return new Response(null, { status: 204, headers: { ...corsHeaders(allow), Allow: allow, 'Cache-Control': PUBLIC_CACHE_CONTROL } });
 }
 
+/** Sets the route's own method list on a handler's CORS headers (the account wrapper's default names them all). */
+function withAllowedMethods(handler: Handler, allow: string): Handler {
+  const setMethods = (response: Response) => {
+    try {
+      response.headers.set('Access-Control-Allow-Methods', allow);
+    } catch {
+      // Immutable headers (a redirect): leave them as they are.
+    }
+    return response;
+  };
+  return (...args) => {
+    const response = handler(...args);
+    return response instanceof Promise ? response.then(setMethods) : setMethods(response);
+  };
+}
+
 type Methods<H extends Partial<Record<ImplementedMethod, Handler>>> = {
   [M in ImplementedMethod]: M extends keyof H ? NonNullable<H[M]> : Handler;
 } & { HEAD: Handler; OPTIONS: () => Response };
@@ -52,10 +68,14 @@ export function routeMethods<H extends Partial<Record<ImplementedMethod, Handler
   const implemented = (Object.keys(handlers) as ImplementedMethod[]).filter((method) => typeof handlers[method] === 'function');
   const allow = allowHeader(implemented);
   const notAllowed = methodNotAllowed(allow);
-  const pick = (method: ImplementedMethod) => handlers[method] ?? notAllowed;
+  const pick = (method: ImplementedMethod) => {
+    const handler = handlers[method];
+    return handler ? withAllowedMethods(handler, allow) : notAllowed;
+  };
+  const get = pick('GET');
   return {
-    GET: pick('GET'),
-    HEAD: handlers.GET ?? notAllowed,
+    GET: get,
+    HEAD: get,
     POST: pick('POST'),
     PUT: pick('PUT'),
     PATCH: pick('PATCH'),

@@ -37,7 +37,11 @@ export function errorResponse(error: unknown): Response {
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
-/** CORS (any origin, no credentials: cookies are never sent cross-site) and no-store unless the handler chose a cache policy. */
+/**
+ * CORS (any origin, no credentials: cookies are never sent cross-site) and no-store unless the handler chose a cache
+ * policy. Route files export their handlers through routeMethods (lib/api/methods.ts), which narrows
+ * Access-Control-Allow-Methods to the route's own methods and answers OPTIONS and wrong methods.
+ */
 function withAccountHeaders(response: Response): Response {
   try {
     for (const [name, value] of Object.entries(corsHeaders('GET, POST, PUT, PATCH, DELETE, OPTIONS'))) response.headers.set(name, value);
@@ -57,11 +61,6 @@ export function route<C = unknown>(handler: Handler<C>): Handler<C> {
       return withAccountHeaders(errorResponse(error));
     }
   };
-}
-
-/** The OPTIONS handler of an account route: a 204 CORS preflight answer. */
-export function accountPreflight(): Response {
-  return withAccountHeaders(new Response(null, { status: 204 }));
 }
 
 /** Reads and validates a JSON body; 400 on malformed JSON or schema errors, 413 when too large. */

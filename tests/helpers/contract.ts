@@ -107,7 +107,7 @@ export function assertMatchesContract(example: unknown, live: unknown, options: 
 }
 
 /** A spec example from tests/fixtures/spec/: `specExample('health')` or `specExample('nodes.json')`. */
-export function specExample(name: string): unknown {
+export function specExample<T = unknown>(name: string): T {
   const file = name.endsWith('.json') ? name : `${name}.json`;
-  return JSON.parse(readFileSync(new URL(`../fixtures/spec/${file}`, import.meta.url), 'utf8'));
+  return JSON.parse(readFileSync(new URL(`../fixtures/spec/${file}`, import.meta.url), 'utf8')) as T;
 }

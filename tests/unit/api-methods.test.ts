@@ -13,12 +13,6 @@ function routeFiles(folder: string): string[] {
   });
 }
 
-/**
- * Account routes are converted to routeMethods by the account API work (issue 11, account
- * half); until then Next.js answers their wrong methods with an empty 405.
- */
-const ACCOUNT_ROUTES = /app\/api\/(admin|alerts|auth|keys|my-nodes|nodes\/register|verification)\//;
-
 describe('routeMethods', () => {
   const routes = routeMethods({ GET: async () => Response.json({ ok: true }) });
 
@@ -64,13 +58,47 @@ describe('/api catch-all', () => {
 
 describe('every API route file', () => {
   for (const file of routeFiles('app/api').filter((f) => !f.includes('[...'))) {
-    const todo = ACCOUNT_ROUTES.test(file.split(path.sep).join('/')) ? 'account routes adopt routeMethods (account half of issue 11)' : undefined;
-    it(`${file} exports every method (405 JSON, OPTIONS with Allow)`, { todo }, async () => {
+    it(`${file} exports every method (405 JSON, OPTIONS with Allow)`, async () => {
       const module = (await import(path.resolve(file))) as Record<string, unknown>;
       for (const method of HTTP_METHODS) assert.equal(typeof module[method], 'function', `${file} ${method}`);
       const options = await (module.OPTIONS as () => Response | Promise<Response>)();
       assert.equal(options.status, 204);
-      assert.ok(options.headers.get('allow'));
+      const allow = options.headers.get('allow') ?? '';
+      assert.match(allow, /OPTIONS$/);
+      assert.equal(options.headers.get('access-control-allow-methods'), allow);
+      assert.equal(options.headers.get('access-control-allow-origin'), '*');
+      for (const header of ['Authorization', 'Content-Type', 'X-API-Key']) {
+        assert.ok(options.headers.get('access-control-allow-headers')?.includes(header), `${file} allows ${header}`);
+      }
+      const missing = (['POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((method) => !allow.includes(method));
+      for (const method of missing) {
+        assert.ok(isMethodNotAllowedHandler(module[method]), `${file} ${method} is the 405 handler`);
+        const response = await (module[method] as (request: Request) => Response)(new Request('http://127.0.0.1/api/x', { method }));
+        assert.equal(response.status, 405);
+        assert.equal(response.headers.get('allow'), allow);
+        assert.equal(response.headers.get('access-control-allow-methods'), allow);
+        assert.deepEqual(Object.keys((await response.json()) as object), ['error', 'details']);
+      }
+      for (const method of (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => allow.includes(m))) {
+        assert.ok(!isMethodNotAllowedHandler(module[method]), `${file} ${method} is implemented`);
+      }
     });
   }
+});
+
+describe('account routes through routeMethods', () => {
+  it('narrow the account wrapper CORS method list to the methods the route has', async () => {
+    const { badRequest, route } = await import('../../lib/http/http-error');
+    const routes = routeMethods({ PUT: route(async () => Response.json({ ok: true })), DELETE: route(async () => { throw badRequest('No such thing.'); }) });
+    const put = await routes.PUT(new Request('http://127.0.0.1/api/x', { method: 'PUT' }), {});
+    assert.equal(put.status, 200);
+    assert.equal(put.headers.get('access-control-allow-methods'), 'PUT, DELETE, OPTIONS');
+    assert.equal(put.headers.get('access-control-allow-origin'), '*');
+    const failed = await routes.DELETE(new Request('http://127.0.0.1/api/x', { method: 'DELETE' }), {});
+    assert.equal(failed.status, 400);
+    assert.equal(failed.headers.get('access-control-allow-methods'), 'PUT, DELETE, OPTIONS');
+    const wrong = await routes.GET(new Request('http://127.0.0.1/api/x', { method: 'GET' }));
+    assert.equal(wrong.status, 405);
+    assert.equal(wrong.headers.get('allow'), 'PUT, DELETE, OPTIONS');
+  });
 });

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { requireUser } from '@/lib/auth/session';
 import { createSubscription, listSubscriptions, type CreateSubscriptionInput } from '@/lib/alerts/subscriptions';
 import { getSql } from '@/lib/db/client';
-import { accountPreflight, readJson, route } from '@/lib/http/http-error';
+import { routeMethods } from '@/lib/api/methods';
+import { readJson, route } from '@/lib/http/http-error';
 
 export const dynamic = 'force-dynamic';
 
 /** GET /api/alerts: the caller's alert subscriptions (webhook secrets are never listed). */
-export const GET = route(async (request) => {
+const getHandler = route(async (request) => {
   const sql = getSql();
   const user = await requireUser(request, { sql });
   return Response.json({ subscriptions: await listSubscriptions(sql, user.id) });
@@ -18,7 +19,7 @@ export const GET = route(async (request) => {
  * webhookEnabled, webhookUrl, webhookType, cooldownMinutes} → 201 {subscription, webhook_secret}.
  * A generic webhook's webhook_secret (shown once) signs X-Peerscope-Signature.
  */
-export const POST = route(async (request) => {
+const postHandler = route(async (request) => {
   const sql = getSql();
   const user = await requireUser(request, { sql });
   // createSubscription validates (400 with the zod details on bad input).
@@ -26,4 +27,4 @@ export const POST = route(async (request) => {
   return Response.json(await createSubscription(sql, user.id, input as CreateSubscriptionInput), { status: 201 });
 });
 
-export const OPTIONS = accountPreflight;
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ GET: getHandler, POST: postHandler });

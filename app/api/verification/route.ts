@@ -1,12 +1,13 @@
 import { requireUser } from '@/lib/auth/session';
 import { getSql } from '@/lib/db/client';
-import { accountPreflight, readJson, route } from '@/lib/http/http-error';
+import { routeMethods } from '@/lib/api/methods';
+import { readJson, route } from '@/lib/http/http-error';
 import { listMyVerifications, startVerification, startVerificationSchema } from '@/lib/verification/service';
 
 export const dynamic = 'force-dynamic';
 
 /** POST /api/verification {node_id, method} → the challenge and instructions (201 new, 200 existing open one). */
-export const POST = route(async (request) => {
+const postHandler = route(async (request) => {
   const sql = getSql();
   const user = await requireUser(request, { sql });
   const input = await readJson(request, startVerificationSchema);
@@ -15,10 +16,10 @@ export const POST = route(async (request) => {
 });
 
 /** GET /api/verification: the caller's verifications. */
-export const GET = route(async (request) => {
+const getHandler = route(async (request) => {
   const sql = getSql();
   const user = await requireUser(request, { sql });
   return Response.json({ verifications: await listMyVerifications(sql, user.id) }, { headers: { 'Cache-Control': 'no-store' } });
 });
 
-export const OPTIONS = accountPreflight;
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ GET: getHandler, POST: postHandler });

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { audit } from '@/lib/admin/audit';
 import { requireAdmin, requireUser } from '@/lib/auth/session';
 import { getSql } from '@/lib/db/client';
-import { accountPreflight, notFound, readJson, route } from '@/lib/http/http-error';
+import { routeMethods } from '@/lib/api/methods';
+import { notFound, readJson, route } from '@/lib/http/http-error';
 import { nodeIdSchema, portSchema } from '@/lib/http/id-schemas';
 import { getNodeProber } from '@/lib/nodes/prober';
 import { recordProbe, runProbe, validateNodeAddress } from '@/lib/nodes/register';
@@ -15,16 +16,14 @@ const bodySchema = z.union([
 ]);
 
 /** GET /api/admin/check: whether the signed-in user is an admin → {isAdmin, role} (401 without a session). */
-export const GET = route(async (request) => {
+const getHandler = route(async (request) => {
   const profile = await requireUser(request, { sql: getSql() });
   const isAdmin = profile.role === 'admin';
   return Response.json({ isAdmin, role: isAdmin ? profile.role : null });
 });
 
-export const OPTIONS = accountPreflight;
-
 /** POST /api/admin/check {node_id} | {ip, port}: probes a node now and records the result (admins; audited). */
-export const POST = route(async (request) => {
+const postHandler = route(async (request) => {
   const sql = getSql();
   const admin = await requireAdmin(request, { sql });
   const input = await readJson(request, bodySchema);
@@ -46,3 +45,5 @@ export const POST = route(async (request) => {
     probe: { ok: result.ok, latency_ms: result.latencyMs ?? null, error: result.error ?? null, checked_at: result.checkedAt },
   });
 });
+
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ GET: getHandler, POST: postHandler });

@@ -1,6 +1,7 @@
 import { requireAdmin } from '@/lib/auth/session';
 import { getSql } from '@/lib/db/client';
-import { accountPreflight, readJson, readQuery, route } from '@/lib/http/http-error';
+import { routeMethods } from '@/lib/api/methods';
+import { readJson, readQuery, route } from '@/lib/http/http-error';
 import {
   decideVerification,
   flagVerification,
@@ -12,14 +13,14 @@ import {
 export const dynamic = 'force-dynamic';
 
 /** GET /api/admin/moderation?status=&page=&limit=: the review queue → {items, pagination:{page, limit, total, pages}} (admins). */
-export const GET = route(async (request) => {
+const getHandler = route(async (request) => {
   const sql = getSql();
   await requireAdmin(request, { sql });
   return Response.json(await moderationQueue(sql, readQuery(request, moderationQuerySchema)));
 });
 
 /** POST /api/admin/moderation {itemId, action: approve|reject|flag, notes?} (admins; audited) → {success, item}. */
-export const POST = route(async (request) => {
+const postHandler = route(async (request) => {
   const sql = getSql();
   const admin = await requireAdmin(request, { sql });
   const { itemId, action, notes } = await readJson(request, moderationReviewSchema);
@@ -30,4 +31,4 @@ export const POST = route(async (request) => {
   return Response.json({ success: true, action, item });
 });
 
-export const OPTIONS = accountPreflight;
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ GET: getHandler, POST: postHandler });

@@ -1,20 +1,21 @@
 import { audit } from '@/lib/admin/audit';
 import { requireAdmin } from '@/lib/auth/session';
 import { getSql, type Sql } from '@/lib/db/client';
-import { accountPreflight, readJson, route } from '@/lib/http/http-error';
+import { routeMethods } from '@/lib/api/methods';
+import { readJson, route } from '@/lib/http/http-error';
 import { getSettings, settingsPatchSchema, updateSettings } from '@/lib/settings/app-settings';
 
 export const dynamic = 'force-dynamic';
 
 /** GET /api/admin/settings: every known setting with its current value (admins). */
-export const GET = route(async (request) => {
+const getHandler = route(async (request) => {
   const sql = getSql();
   await requireAdmin(request, { sql });
   return Response.json({ settings: await getSettings(sql) }, { headers: { 'Cache-Control': 'no-store' } });
 });
 
 /** PUT /api/admin/settings {key: value, ...}: known keys only, each validated; audited. */
-export const PUT = route(async (request) => {
+const putHandler = route(async (request) => {
   const sql = getSql();
   const admin = await requireAdmin(request, { sql });
   const patch = await readJson(request, settingsPatchSchema);
@@ -27,4 +28,4 @@ export const PUT = route(async (request) => {
   return Response.json({ settings });
 });
 
-export const OPTIONS = accountPreflight;
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ GET: getHandler, PUT: putHandler });

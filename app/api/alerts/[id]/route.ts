@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { requireUser } from '@/lib/auth/session';
 import { deleteSubscription, updateSubscription, type UpdateSubscriptionInput } from '@/lib/alerts/subscriptions';
 import { getSql } from '@/lib/db/client';
-import { accountPreflight, parseId, readJson, route } from '@/lib/http/http-error';
+import { routeMethods } from '@/lib/api/methods';
+import { parseId, readJson, route } from '@/lib/http/http-error';
 
 export const dynamic = 'force-dynamic';
 type Context = { params: Promise<{ id: string }> };
 
 /** PUT /api/alerts/[id]: any create field but nodeId, plus enabled and rotateSecret: true → {subscription, webhook_secret?}. */
-export const PUT = route<Context>(async (request, { params }) => {
+const putHandler = route<Context>(async (request, { params }) => {
   const sql = getSql();
   const user = await requireUser(request, { sql });
   const id = parseId((await params).id, z.uuid(), 'Alert subscription');
@@ -17,7 +18,7 @@ export const PUT = route<Context>(async (request, { params }) => {
 });
 
 /** DELETE /api/alerts/[id]. */
-export const DELETE = route<Context>(async (request, { params }) => {
+const deleteHandler = route<Context>(async (request, { params }) => {
   const sql = getSql();
   const user = await requireUser(request, { sql });
   const id = parseId((await params).id, z.uuid(), 'Alert subscription');
@@ -25,4 +26,4 @@ export const DELETE = route<Context>(async (request, { params }) => {
   return Response.json({ success: true, deleted: true });
 });
 
-export const OPTIONS = accountPreflight;
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ PUT: putHandler, DELETE: deleteHandler });

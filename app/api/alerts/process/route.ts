@@ -4,6 +4,7 @@ import { getSql } from '@/lib/db/client';
 import { bearerToken, secretMatches } from '@/lib/http/bearer';
 import { integerInput } from '@/lib/http/id-schemas';
 import { HttpError, readJson, route } from '@/lib/http/http-error';
+import { routeMethods } from '@/lib/api/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -42,5 +43,4 @@ const run = route(async (request) => {
   return Response.json({ processed: summary.events, sent: summary.sent + summary.retry_sent, details: summary.details, checkMinutes, summary });
 });
 
-export const POST = run;
-export const GET = run;
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ POST: run, GET: run });

@@ -1,7 +1,8 @@
 import { unsubscribe } from '@/lib/alerts/subscriptions';
 import { unsubscribeQuerySchema } from '@/lib/api/schemas';
 import { getSql } from '@/lib/db/client';
-import { accountPreflight, readQuery, route } from '@/lib/http/http-error';
+import { routeMethods } from '@/lib/api/methods';
+import { readQuery, route } from '@/lib/http/http-error';
 
 export const dynamic = 'force-dynamic';
 
@@ -22,7 +23,8 @@ async function handle(request: Request): Promise<Response> {
 }
 
 /** GET /api/alerts/unsubscribe?token=: turns email alerts off → {success, message, nodeInfo:{ip, port}} (HTML for browsers). */
-export const GET = route(handle);
+const getHandler = route(handle);
 /** POST: RFC 8058 one-click unsubscribe from mail clients (List-Unsubscribe-Post). */
-export const POST = route(handle);
-export const OPTIONS = accountPreflight;
+const postHandler = route(handle);
+
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ GET: getHandler, POST: postHandler });

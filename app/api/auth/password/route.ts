@@ -6,6 +6,7 @@ import { supabaseAuthSettings, supabaseUpdatePassword } from '@/lib/auth/supabas
 import { clientBucket } from '@/lib/http/client-ip';
 import { getSql } from '@/lib/db/client';
 import { readJson, route } from '@/lib/http/http-error';
+import { routeMethods } from '@/lib/api/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,7 +19,7 @@ const supabasePasswordSchema = z.object({ password: z.string().min(10, 'at least
  * Supabase Auth (SUPABASE_URL, SUPABASE_ANON_KEY): {password}, the signed-in user's new password
  * (after a reset link).
  */
-export const POST = route(async (request) => {
+const postHandler = route(async (request) => {
   const supabase = supabaseAuthSettings();
   if (supabase) {
     const { password } = await readJson(request, supabasePasswordSchema);
@@ -30,3 +31,5 @@ export const POST = route(async (request) => {
   const input = await readJson(request, passwordChangeSchema);
   return sessionResponse(config, await changePassword(sql, config, user, input, clientBucket(request.headers)), 200, request);
 });
+
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ POST: postHandler });

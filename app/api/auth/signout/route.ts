@@ -5,6 +5,7 @@ import { revokeAllSessions, revokeSession } from '@/lib/auth/revocation';
 import { authenticate } from '@/lib/auth/session';
 import { supabaseAuthSettings, supabaseSignOut } from '@/lib/auth/supabase-auth';
 import { getSql } from '@/lib/db/client';
+import { routeMethods } from '@/lib/api/methods';
 import { HttpError, readJson, route } from '@/lib/http/http-error';
 
 export const dynamic = 'force-dynamic';
@@ -17,7 +18,7 @@ const signOutSchema = z.object({ everywhere: z.boolean().default(false) }).stric
  * Without a valid session it only clears the cookie. In Supabase mode it also ends the
  * session at Supabase Auth and clears its cookies.
  */
-export const POST = route(async (request) => {
+const postHandler = route(async (request) => {
   const config = authConfig();
   const sql = getSql();
   const input = await readJson(request, signOutSchema);
@@ -38,3 +39,5 @@ export const POST = route(async (request) => {
   if (supabase) for (const cookie of (await supabaseSignOut(request, supabase)).setCookies) headers.append('Set-Cookie', cookie);
   return Response.json({ signed_out: true, sessions_ended: revoked }, { headers });
 });
+
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ POST: postHandler });

@@ -3,13 +3,14 @@ import { sessionResponse, signUp, signUpSchema } from '@/lib/auth/local';
 import { clientBucket } from '@/lib/http/client-ip';
 import { assertSameSiteMutation } from '@/lib/http/csrf';
 import { getSql } from '@/lib/db/client';
+import { routeMethods } from '@/lib/api/methods';
 import { readJson, route } from '@/lib/http/http-error';
 import { supabaseAuthSettings, supabaseSignUp } from '@/lib/auth/supabase-auth';
 
 export const dynamic = 'force-dynamic';
 
 /** POST /api/auth/signup {email, password, display_name?} → 201 {user, token, expires_at, cookie} + session cookie. */
-export const POST = route(async (request) => {
+const postHandler = route(async (request) => {
   assertSameSiteMutation(request);
   const config = authConfig();
   const input = await readJson(request, signUpSchema);
@@ -17,3 +18,5 @@ export const POST = route(async (request) => {
   if (supabase) return supabaseSignUp(request, supabase, getSql(), config, input);
   return sessionResponse(config, await signUp(getSql(), config, input, clientBucket(request.headers)), 201, request);
 });
+
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ POST: postHandler });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { requireUser } from '@/lib/auth/session';
 import { getSql } from '@/lib/db/client';
-import { accountPreflight, readJson, readQuery, route } from '@/lib/http/http-error';
+import { routeMethods } from '@/lib/api/methods';
+import { readJson, readQuery, route } from '@/lib/http/http-error';
 import { getNodeProber } from '@/lib/nodes/prober';
 import { limitUserAction } from '@/lib/ratelimit/user-actions';
 import { listMyNodes, registerNode, registrationQuerySchema, registrationStatus, type RegisterNodeInput } from '@/lib/nodes/register';
@@ -14,7 +15,7 @@ const REGISTRATIONS_PER_MINUTE = 10;
  * POST /api/nodes/register {ip, port, label?}: probes the node and, when it answers, adds it to "my nodes"
  * → 201 {success, message, node:{id, ip, port, status, …}, label, probe}.
  */
-export const POST = route(async (request) => {
+const postHandler = route(async (request) => {
   const sql = getSql();
   const user = await requireUser(request, { sql });
   // Each registration dials the address: per user and per client address, on top of the hourly quota.
@@ -25,7 +26,7 @@ export const POST = route(async (request) => {
 });
 
 /** GET /api/nodes/register: the caller's registered nodes {nodes}; with ?ip=&port= the state of that registration. */
-export const GET = route(async (request) => {
+const getHandler = route(async (request) => {
   const sql = getSql();
   const user = await requireUser(request, { sql });
   const query = readQuery(request, registrationQuerySchema);
@@ -33,4 +34,4 @@ export const GET = route(async (request) => {
   return Response.json({ nodes: await listMyNodes(sql, user.id) });
 });
 
-export const OPTIONS = accountPreflight;
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ GET: getHandler, POST: postHandler });

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { requireAdmin } from '@/lib/auth/session';
 import { getSql } from '@/lib/db/client';
-import { accountPreflight, parseId, readJson, route } from '@/lib/http/http-error';
+import { routeMethods } from '@/lib/api/methods';
+import { parseId, readJson, route } from '@/lib/http/http-error';
 import { decideVerification, moderationDecisionSchema } from '@/lib/verification/service';
 
 export const dynamic = 'force-dynamic';
 
 /** POST /api/admin/moderation/[id] {action: approve|reject, reason?} (admins; audited). */
-export const POST = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
+const postHandler = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
   const sql = getSql();
   const admin = await requireAdmin(request, { sql });
   const id = parseId((await params).id, z.uuid(), 'Verification');
@@ -15,4 +16,4 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
   return Response.json({ verification: await decideVerification(sql, admin.id, id, decision) });
 });
 
-export const OPTIONS = accountPreflight;
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ POST: postHandler });

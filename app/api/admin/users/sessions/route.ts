@@ -3,6 +3,7 @@ import { audit } from '@/lib/admin/audit';
 import { revokeAllSessions } from '@/lib/auth/revocation';
 import { requireAdmin } from '@/lib/auth/session';
 import { getSql, type Sql } from '@/lib/db/client';
+import { routeMethods } from '@/lib/api/methods';
 import { notFound, readJson, route } from '@/lib/http/http-error';
 
 export const dynamic = 'force-dynamic';
@@ -10,7 +11,7 @@ export const dynamic = 'force-dynamic';
 const bodySchema = z.object({ user_id: z.uuid() }).strict();
 
 /** POST /api/admin/users/sessions {user_id} (admins): signs the user out everywhere at once; audited. */
-export const POST = route(async (request) => {
+const postHandler = route(async (request) => {
   const sql = getSql();
   const admin = await requireAdmin(request, { sql });
   const { user_id } = await readJson(request, bodySchema);
@@ -24,3 +25,5 @@ export const POST = route(async (request) => {
   });
   return Response.json({ user_id, sessions_ended: ended }, { headers: { 'Cache-Control': 'no-store' } });
 });
+
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ POST: postHandler });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { requireUser } from '@/lib/auth/session';
 import { getSql } from '@/lib/db/client';
-import { accountPreflight, parseId, readJson, route } from '@/lib/http/http-error';
+import { routeMethods } from '@/lib/api/methods';
+import { parseId, readJson, route } from '@/lib/http/http-error';
 import { limitUserAction } from '@/lib/ratelimit/user-actions';
 import { checkVerification, checkVerificationSchema } from '@/lib/verification/service';
 
@@ -13,7 +14,7 @@ const VERIFICATION_CHECKS_PER_MINUTE = 10;
  * POST /api/verification/[id]/check: runs the check. Body: {address, signature} for message_sign,
  * {hostname} for dns_txt, nothing for http_file and user_agent. 422 with the reason when it fails.
  */
-export const POST = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
+const postHandler = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
   const sql = getSql();
   const user = await requireUser(request, { sql });
   const id = parseId((await params).id, z.uuid(), 'Verification');
@@ -23,4 +24,4 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
   return Response.json({ verification: await checkVerification(sql, user.id, id, input) });
 });
 
-export const OPTIONS = accountPreflight;
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ POST: postHandler });

@@ -2,14 +2,15 @@ import { z } from 'zod';
 import { updateUser } from '@/lib/admin/users';
 import { requireAdmin } from '@/lib/auth/session';
 import { getSql } from '@/lib/db/client';
-import { accountPreflight, parseId, readJson, route } from '@/lib/http/http-error';
+import { routeMethods } from '@/lib/api/methods';
+import { parseId, readJson, route } from '@/lib/http/http-error';
 
 export const dynamic = 'force-dynamic';
 
 const bodySchema = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
 
 /** POST /api/admin/users/[id]/ban {reason?}: bans the user (sessions get 403, API keys stop working); audited → {success, user}. */
-export const POST = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
+const postHandler = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
   const sql = getSql();
   const admin = await requireAdmin(request, { sql });
   const userId = parseId((await params).id, z.uuid(), 'User');
@@ -18,4 +19,4 @@ export const POST = route<{ params: Promise<{ id: string }> }>(async (request, {
   return Response.json({ success: true, user });
 });
 
-export const OPTIONS = accountPreflight;
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ POST: postHandler });
