@@ -128,6 +128,7 @@ export const snapshotParamsSchema = z.object({ timestamp: unix });
  */
 export const QUERY_SCHEMAS = {
   '/api/health': emptyQuerySchema,
+  '/api/check': emptyQuerySchema,
   '/api/nodes.json': nodesQuerySchema,
   '/api/stats.json': statsQuerySchema,
   '/api/countries.json': countriesQuerySchema,
