@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { activeChain } from '../chains';
 import type { Sql } from '../db/client';
@@ -147,8 +148,9 @@ export function seedsZone(seeds: Seeds, name = seedZoneName(seeds.chain)): strin
     `; ${seeds.chain} seeds from Peerscope, ${new Date(seeds.timestamp * 1000).toISOString()}, consensus height ${seeds.latest_height ?? 'unknown'}`,
     `$ORIGIN ${name}`,
     `$TTL ${SEED_ZONE_TTL}`,
-    ...seeds.ipv4.map((node) => `@\tIN\tA\t${node.ip}`),
-    ...seeds.ipv6.map((node) => `@\tIN\tAAAA\t${node.ip}`),
+    // Only literals reach the zone text, whatever a row holds.
+    ...seeds.ipv4.filter((node) => isIPv4(node.ip)).map((node) => `@\tIN\tA\t${node.ip}`),
+    ...seeds.ipv6.filter((node) => isIPv6(node.ip)).map((node) => `@\tIN\tAAAA\t${node.ip}`),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { GET, OPTIONS, POST } from '../../app/api/v1/seeds/route';
-import { listSeeds, SEED_IPV4, SEED_IPV6, seedZoneName, serviceBits } from '../../lib/api/seeds';
+import { listSeeds, SEED_IPV4, SEED_IPV6, seedsZone, seedZoneName, serviceBits } from '../../lib/api/seeds';
 import { activeChain } from '../../lib/chains';
 import { insertNode, releaseRoutes, request, useDatabaseForRoutes, type NodeSeed } from '../helpers/api';
 import { openMigratedTestDatabase, type TestDatabase } from '../helpers/database';
@@ -121,6 +121,10 @@ describe('GET /api/v1/seeds/ (good peers)', () => {
     assert.match(await (await GET(request('/api/v1/seeds/?format=zone'))).text(), /\$ORIGIN seeds\.example\.org\.\n/);
     process.env.SEEDS_ZONE_NAME = 'bad name\n$INCLUDE /etc/passwd';
     assert.equal(seedZoneName('bitcoin'), 'seed.bitcoin.peerscope.', 'a bad configured name never reaches the zone');
+    const crafted = { ip: '1.2.3.4\n$INCLUDE /etc/passwd', address: 'x', port, services: null, height: null, user_agent: null, asn: null, pix_score: null, connected_since: null };
+    const zoneText = seedsZone({ timestamp: 0, chain: 'bitcoin', port, latest_height: null, services: null, ipv4: [crafted], ipv6: [{ ...crafted, ip: '2a00::1' }] }, 'seed.test.');
+    assert.equal(zoneText.includes('$INCLUDE'), false, 'only IP literals become records');
+    assert.ok(zoneText.endsWith('@\tIN\tAAAA\t2a00::1\n'));
   });
 
   it('answers an empty list before any node is known, 400 for bad parameters and 405 for other methods', async () => {
