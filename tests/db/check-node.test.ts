@@ -210,5 +210,19 @@ describe('POST /api/check (check my node)', () => {
     assert.equal(statuses.filter((status) => status === 200).length, CHECKS_PER_MINUTE_GLOBAL);
     assert.deepEqual(statuses.slice(CHECKS_PER_MINUTE_GLOBAL), [429, 429, 429, 429, 429]);
     assert.equal(probes, CHECKS_PER_MINUTE_GLOBAL);
+
+    // A limiter that cannot be built stops the checks (503) instead of letting them run unlimited.
+    await resetRateLimiter();
+    probes = 0;
+    process.env.RATE_LIMIT_ANONYMOUS_PER_MINUTE = 'not-a-number';
+    try {
+      const unavailable = await POST(check({ ip: '8.8.8.8', port: 8333 }));
+      assert.equal(unavailable.status, 503);
+      assert.deepEqual(Object.keys(await unavailable.json()).sort(), ['details', 'error']);
+      assert.equal(probes, 0);
+    } finally {
+      delete process.env.RATE_LIMIT_ANONYMOUS_PER_MINUTE;
+      await resetRateLimiter();
+    }
   });
 });
