@@ -5,6 +5,7 @@ import { confirmQuerySchema } from '../auth/confirm-query';
 import { registrationQuerySchema } from '../nodes/register';
 import { moderationQuerySchema } from '../verification/service';
 import { nodeRefSchema } from './node-ref';
+import { seedsQuerySchema } from './seeds';
 import { eventsQuerySchema, eventStreamQuerySchema } from '../events/schemas';
 
 /**
@@ -128,6 +129,8 @@ export const snapshotParamsSchema = z.object({ timestamp: unix });
  */
 export const QUERY_SCHEMAS = {
   '/api/health': emptyQuerySchema,
+  '/api/check': emptyQuerySchema,
+  '/api/v1/seeds/': seedsQuerySchema,
   '/api/nodes.json': nodesQuerySchema,
   '/api/stats.json': statsQuerySchema,
   '/api/countries.json': countriesQuerySchema,
