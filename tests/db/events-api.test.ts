@@ -122,21 +122,32 @@ describe(`events API on ${testBackend()}`, () => {
   it('caps open streams per client address', async () => {
     const ip = '198.19.7.7';
     const open: Response[] = [];
-    for (let index = 0; index < 5; index += 1) {
-      const response = await getStream(request('/api/events/stream', fromAddress(ip)));
-      assert.equal(response.status, 200);
-      open.push(response);
+    // Streams left open would keep the test process alive: close every one, pass or fail.
+    const opened: Response[] = [];
+    const stream = async (address: string) => {
+      const response = await getStream(request('/api/events/stream', fromAddress(address)));
+      opened.push(response);
+      return response;
+    };
+    const closeAll = () => Promise.all(opened.map((response) => response.body?.cancel().catch(() => {})));
+    try {
+      for (let index = 0; index < 5; index += 1) {
+        const response = await stream(ip);
+        assert.equal(response.status, 200);
+        open.push(response);
+      }
+      const refused = await stream(ip);
+      assert.equal(refused.status, 429);
+      assert.equal(((await refused.json()) as { error: string }).error, 'Too many open streams');
+      const other = await stream('198.19.7.8');
+      assert.equal(other.status, 200);
+      await other.body!.cancel();
+      await open[0]!.body!.cancel();
+      const again = await stream(ip);
+      assert.equal(again.status, 200, 'a closed stream frees its slot');
+      await again.body!.cancel();
+    } finally {
+      await closeAll();
     }
-    const refused = await getStream(request('/api/events/stream', fromAddress(ip)));
-    assert.equal(refused.status, 429);
-    assert.equal(((await refused.json()) as { error: string }).error, 'Too many open streams');
-    const other = await getStream(request('/api/events/stream', fromAddress('198.19.7.8')));
-    assert.equal(other.status, 200);
-    await other.body!.cancel();
-    await open[0]!.body!.cancel();
-    const again = await getStream(request('/api/events/stream', fromAddress(ip)));
-    assert.equal(again.status, 200, 'a closed stream frees its slot');
-    await again.body!.cancel();
-    for (const response of open.slice(1)) await response.body!.cancel();
   });
 });
