@@ -166,7 +166,7 @@ export function openSession(address: PeerAddress, options: SessionOptions, handl
         if (closed) return;
       }
     } catch (error) {
-      finish(error instanceof ProtocolError ? `protocol: ${error.message}` : `internal: ${String(error)}`);
+      finish(error instanceof ProtocolError ? `protocol: ${error.summary}` : `internal: ${(error as Error)?.name ?? 'error'}`); // the class only: details carry the peer's bytes
     }
   };
 

@@ -29,8 +29,6 @@ describe(`events API on ${testBackend()}`, () => {
 
   before(async () => {
     database = await openMigratedTestDatabase();
-    // PGlite's socket server interleaves concurrent connections' protocol messages.
-    if (testBackend() === 'embedded') process.env.DATABASE_POOL_MAX = '1';
     process.env.EVENTS_POLL_MS = '100';
     process.env.EVENTS_HEARTBEAT_SECONDS = '0.2';
     await useDatabaseForRoutes(database.url);

@@ -13,7 +13,6 @@ import { directDialer } from '../../lib/p2p/dialer';
 import { runMonitor } from '../../lib/monitor/runner';
 import type { Monitor } from '../../lib/monitor/monitor';
 import { loadTargets } from '../../lib/monitor/targets';
-import { createSqlForUrl, type Sql } from '../../lib/db/client';
 import { openMigratedTestDatabase, testBackend, type TestDatabase } from '../helpers/database';
 
 async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
@@ -57,13 +56,7 @@ describe(`monitor, events and live measurements on ${testBackend()}`, () => {
   const ids: string[] = [];
 
   before(async () => {
-    const opened = await openMigratedTestDatabase();
-    // PGlite's socket server interleaves concurrent connections' protocol messages; one connection keeps it sound.
-    const sql: Sql = testBackend() === 'embedded' ? createSqlForUrl(opened.url, { maxConnections: 1 }) : opened.sql;
-    database = { ...opened, sql, close: async () => {
-      if (sql !== opened.sql) await sql.end({ timeout: 5 });
-      await opened.close();
-    } };
+    database = await openMigratedTestDatabase();
     network = await startLiveNetwork({ peers: 3, loopbackOctet: 160 });
     for (const peer of network.peers) {
       const [row] = await database.sql<{ id: string }[]>`

@@ -6,7 +6,7 @@ import { setNodeProber } from '../../lib/nodes/prober';
 import { POST as registerRoute } from '../../app/api/nodes/register/route';
 import { POST as createAlertRoute } from '../../app/api/alerts/route';
 import { POST as createKeyRoute } from '../../app/api/keys/route';
-import { openMigratedTestDatabase, testBackend, type TestDatabase } from '../helpers/database';
+import { openMigratedTestDatabase, type TestDatabase } from '../helpers/database';
 import { authed, createTestUser, insertNode } from '../helpers/accounts';
 
 /** A prober that answers after a pause, so concurrent registrations overlap while their probes run. */
@@ -27,10 +27,6 @@ describe('per-user quotas hold under concurrency', () => {
   before(async () => {
     database = await openMigratedTestDatabase();
     process.env.DATABASE_URL = database.url;
-    // pglite-socket interleaves the protocol messages of concurrent connections ("portal does
-    // not exist"), so on PGlite the routes share one connection: requests still interleave
-    // query by query, which is enough for a count-then-insert to race.
-    if (testBackend() === 'embedded') process.env.DATABASE_POOL_MAX = '1';
   });
   afterEach(async () => {
     setNodeProber(undefined);
