@@ -27,13 +27,15 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function NodePage({ params, searchParams }: Props) {
-  const ref = nodeParamsSchema.safeParse(await params);
+  const rawParams = await params;
+  const { id } = rawParams;
+  const ref = nodeParamsSchema.safeParse(rawParams);
   if (!ref.success) {
     return (
       <>
         <h1>Malformed node address</h1>
         <div className="notice error" role="alert">
-          <p>{`“${decodeURIComponent((await params).id)}” is not a node id. ${ref.error.issues[0]?.message ?? ''}.`}</p>
+          <p>{`“${decodeURIComponent(id)}” is not a node id. ${ref.error.issues[0]?.message ?? ''}.`}</p>
           <p><a href="/nodes">Browse the nodes list</a></p>
         </div>
       </>
@@ -81,6 +83,18 @@ export default async function NodePage({ params, searchParams }: Props) {
     ['Tips enabled', node.tips_enabled ? 'Yes' : 'No'],
     ['Node id', String(node.id)],
   ];
+  // The same pager above and below the downtimes table.
+  const downtimePager = (label: string) =>
+    downtimes && downtimes.total > 1 ? (
+      <Pagination
+        path={`/nodes/${encodeURIComponent(id)}`}
+        query={{ rowsperpage: downtimes.rowsperpage === 20 ? undefined : downtimes.rowsperpage }}
+        page={downtimes.page}
+        totalPages={downtimes.total}
+        totalItems={downtimes.records}
+        label={label}
+      />
+    ) : null;
   return (
     <>
       <h1>
@@ -133,19 +147,10 @@ export default async function NodePage({ params, searchParams }: Props) {
       <section aria-labelledby="downtimes-heading">
         <h2 id="downtimes-heading">Downtimes</h2>
         {!downtimeQuery.ok || !downtimes ? (
-          <InputError issues={downtimeQuery.ok ? [] : downtimeQuery.issues} resetHref={`/nodes/${encodeURIComponent((await params).id)}`} />
+          <InputError issues={downtimeQuery.ok ? [] : downtimeQuery.issues} resetHref={`/nodes/${encodeURIComponent(id)}`} />
         ) : (
           <>
-            {downtimes.total > 1 && (
-              <Pagination
-                path={`/nodes/${encodeURIComponent((await params).id)}`}
-                query={{ rowsperpage: downtimes.rowsperpage === 20 ? undefined : downtimes.rowsperpage }}
-                page={downtimes.page}
-                totalPages={downtimes.total}
-                totalItems={downtimes.records}
-                label="Downtime pages (top)"
-              />
-            )}
+            {downtimePager('Downtime pages (top)')}
             <ScrollTable caption={`Periods this node was unreachable, newest first (${formatInteger(downtimes.records)} in all)`}>
                 <thead>
                   <tr>
@@ -169,16 +174,7 @@ export default async function NodePage({ params, searchParams }: Props) {
                   ))}
                 </tbody>
             </ScrollTable>
-            {downtimes.total > 1 && (
-              <Pagination
-                path={`/nodes/${encodeURIComponent((await params).id)}`}
-                query={{ rowsperpage: downtimes.rowsperpage === 20 ? undefined : downtimes.rowsperpage }}
-                page={downtimes.page}
-                totalPages={downtimes.total}
-                totalItems={downtimes.records}
-                label="Downtime pages"
-              />
-            )}
+            {downtimePager('Downtime pages')}
           </>
         )}
       </section>
