@@ -120,6 +120,19 @@ function freeLoopbackPort(): Promise<number> {
   });
 }
 
+/**
+ * As root, initdb and the server run as the `postgres` user, which must be able to reach the
+ * binaries inside node_modules. A checkout in a private folder (mkdtemp makes them 0700) would
+ * hide them: give others the traverse bit (x only, never read) on the folders above them.
+ */
+async function letPostgresUserReachBinaries(binary: string): Promise<void> {
+  if (!isRoot()) return;
+  for (let dir = path.dirname(binary); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const info = await stat(dir).catch(() => null);
+    if (info && (info.mode & 0o001) === 0) await chmod(dir, (info.mode & 0o7777) | 0o001);
+  }
+}
+
 /** As root the server runs as the `postgres` user, which must be able to reach the folder. */
 async function assertReachableByPostgresUser(dataDir: string): Promise<void> {
   if (!isRoot()) return;
@@ -244,6 +257,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const dataDir = path.resolve(options.dataDir);
   const { maxConnections = 200, ephemeral = false } = options;
   await assertReachableByPostgresUser(dataDir);
+  await letPostgresUserReachBinaries(await postgresBinary());
   if (!(await isInitialised(dataDir))) await initialiseCluster(await loadEmbeddedPostgres(), dataDir, ephemeral);
   const password = (await readFile(path.join(dataDir, PASSWORD_FILE), 'utf8').catch(() => '')).trim();
   if (!password) {
