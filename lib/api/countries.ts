@@ -1,4 +1,5 @@
 import type { Sql } from '../db/client';
+import { TimestampedJson } from './etag';
 import { cachedPerSnapshot } from './snapshot-cache';
 import { round, unixSeconds } from './format';
 import { TIERS, type CountriesQuery } from './schemas';
@@ -75,7 +76,25 @@ async function storedCountryRows(sql: Sql, onlineOnly: boolean): Promise<Country
  * the aggregates stored with the newest snapshot, or computed live before there is one.
  */
 export async function getCountries(sql: Sql, query: CountriesQuery, now: Date = new Date()): Promise<CountriesResponse> {
-  const stored = await cachedPerSnapshot(sql, `countries.json?online_only=${query.online_only}`, () => storedCountryRows(sql, query.online_only));
+  const { body } = await cachedCountries(sql, query, now);
+  return { ...body, timestamp: unixSeconds(now)! };
+}
+
+/** GET /api/countries.json sorted, serialised and tagged once per snapshot, query and process: what the route sends. */
+export async function getCountriesAnswer(sql: Sql, query: CountriesQuery, now: Date = new Date()): Promise<TimestampedJson> {
+  return (await cachedCountries(sql, query, now)).json;
+}
+
+function cachedCountries(sql: Sql, query: CountriesQuery, now: Date): Promise<{ body: CountriesResponse; json: TimestampedJson }> {
+  const key = `countries.json?online_only=${query.online_only}&sort=${query.sort}&order=${query.order ?? ''}`;
+  return cachedPerSnapshot(sql, key, async () => {
+    const body = await buildCountries(sql, query, now);
+    return { body, json: new TimestampedJson(body as unknown as { timestamp: number } & Record<string, unknown>) };
+  });
+}
+
+async function buildCountries(sql: Sql, query: CountriesQuery, now: Date): Promise<CountriesResponse> {
+  const stored = await storedCountryRows(sql, query.online_only);
   const rows = [...(stored ?? (await computeCountryRows(sql, query.online_only)))];
   const total = rows.reduce((sum, row) => sum + row.count, 0);
   const order = query.order ?? (query.sort === 'count' ? 'desc' : 'asc');

@@ -15,7 +15,8 @@ import { describeZodError, jsonError } from '../http/responses';
 import { recordApiRequest, routeLabel } from '../metrics';
 import { getRateLimiter, RATE_LIMIT_HOUR_MS, type RateLimitResult } from '../ratelimit';
 import { errorResponse } from './errors';
-import { ifNoneMatchHits, PreparedJson } from './etag';
+import { COMPRESSION_THRESHOLD_BYTES, encodedEtag, ifNoneMatchesJson, negotiateEncoding } from './encoding';
+import { PreparedJson, TimestampedJson } from './etag';
 import { corsHeaders, NO_STORE, PUBLIC_CACHE_CONTROL, rateLimitHeaders, withHeaders } from './headers';
 
 /** What Next.js passes a route handler as its second argument. */
@@ -37,7 +38,11 @@ export interface ApiRouteDefinition<QS extends z.ZodType, PS extends z.ZodType> 
   scope: ApiScope;
   query: QS;
   params?: PS;
-  /** A body to send as JSON with status 200 (or already serialised: PreparedJson), or a Response (404s and the like). */
+  /**
+   * A body to send as JSON with status 200 (or already serialised: PreparedJson, or
+   * TimestampedJson for a cached answer led by the time of the answer), or a Response
+   * (404s and the like).
+   */
   handle(input: ApiHandlerInput<z.output<QS>, z.output<PS>>): Promise<unknown>;
 }
 
@@ -73,14 +78,16 @@ async function anonymousLimit(): Promise<number> {
  * zod-validated path and query (400), then the handler (500/503 on failure).
  * Every response carries CORS and Cache-Control headers, and X-RateLimit-* once
  * the limiter has answered. Successful answers carry an ETag; a matching
- * If-None-Match gets 304 without a body. (Compression is the server's: Next.js
- * gzips responses for clients that send Accept-Encoding.)
+ * If-None-Match gets 304 without a body. JSON answers of 1 KB or more go out
+ * brotli- or gzip-compressed to clients that ask (Accept-Encoding; compressed forms
+ * of cached answers are made once), with Vary: Accept-Encoding and one ETag per
+ * coding. Next.js' own gzip leaves a response with Content-Encoding alone.
  */
 export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObject<{}>>(
   definition: ApiRouteDefinition<QS, PS>,
 ): (request: Request, context?: RouteContext) => Promise<Response> {
   return async (request, context) => {
-    const headers: Record<string, string> = { ...corsHeaders(), 'Cache-Control': NO_STORE };
+    const headers: Record<string, string> = { ...corsHeaders(), 'Cache-Control': NO_STORE, Vary: 'Accept-Encoding' };
     const url = new URL(request.url);
     const started = performance.now();
     // Next.js passes no params (or a promise of undefined) on routes without dynamic segments.
@@ -137,11 +144,14 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
       });
       if (result instanceof Response) return finish(result);
       headers['Cache-Control'] = PUBLIC_CACHE_CONTROL;
-      const prepared = result instanceof PreparedJson ? result : PreparedJson.of(result);
-      const json = prepared.json;
-      headers.ETag = prepared.etag;
-      if (ifNoneMatchHits(request.headers.get('if-none-match'), headers.ETag)) return finish(new Response(null, { status: 304 }));
-      return finish(new Response(json, { headers: { 'Content-Type': 'application/json' } }));
+      const prepared = result instanceof PreparedJson ? result : result instanceof TimestampedJson ? result.at() : PreparedJson.of(result);
+      const coding = prepared.byteLength >= COMPRESSION_THRESHOLD_BYTES ? negotiateEncoding(request.headers.get('accept-encoding')) : 'identity';
+      headers.ETag = encodedEtag(prepared.tag, coding);
+      if (ifNoneMatchesJson(request.headers.get('if-none-match'), prepared.tag)) return finish(new Response(null, { status: 304 }));
+      const body = await prepared.body(coding);
+      const bodyHeaders: Record<string, string> = { 'Content-Type': 'application/json', 'Content-Length': String(body.byteLength) };
+      if (coding !== 'identity') bodyHeaders['Content-Encoding'] = coding;
+      return finish(new Response(request.method === 'HEAD' ? null : (body as unknown as BodyInit), { headers: bodyHeaders }));
     } catch (error) {
       return finish(errorResponse(error, url.pathname));
     }

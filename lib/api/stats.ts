@@ -1,4 +1,5 @@
 import type { Sql } from '../db/client';
+import { TimestampedJson } from './etag';
 import { cachedPerSnapshot } from './snapshot-cache';
 import { computeNetworkAggregates, type NetworkAggregates } from './aggregates';
 import { round, unixSeconds } from './format';
@@ -53,8 +54,20 @@ async function storedAggregates(sql: Sql): Promise<NetworkAggregates | null> {
  * live before there is one, plus the snapshot history of the last `days` days, oldest first.
  */
 export async function getStats(sql: Sql, query: StatsQuery, now: Date = new Date()): Promise<StatsResponse> {
-  const body = await cachedPerSnapshot(sql, `stats.json?days=${query.days}`, () => buildStats(sql, query, now));
+  const { body } = await cachedStats(sql, query, now);
   return { ...body, timestamp: unixSeconds(now)! };
+}
+
+/** GET /api/stats.json serialised (and tagged) once per snapshot and process: what the route sends. */
+export async function getStatsAnswer(sql: Sql, query: StatsQuery, now: Date = new Date()): Promise<TimestampedJson> {
+  return (await cachedStats(sql, query, now)).json;
+}
+
+function cachedStats(sql: Sql, query: StatsQuery, now: Date): Promise<{ body: StatsResponse; json: TimestampedJson }> {
+  return cachedPerSnapshot(sql, `stats.json?days=${query.days}`, async () => {
+    const body = await buildStats(sql, query, now);
+    return { body, json: new TimestampedJson(body as unknown as { timestamp: number } & Record<string, unknown>) };
+  });
 }
 
 async function buildStats(sql: Sql, query: StatsQuery, now: Date): Promise<StatsResponse> {

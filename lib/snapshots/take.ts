@@ -2,6 +2,7 @@ import type { Sql } from '../db/client';
 import { addressKey } from '../crawler/types';
 import { computeNetworkAggregates } from '../api/aggregates';
 import { computeCountryRows } from '../api/countries';
+import { forgetLatestSnapshot } from '../api/snapshot-cache';
 import { asnLabel, servicesNumber, unixSeconds } from '../api/format';
 import type { BitnodesSnapshotRow } from './bitnodes-format';
 
@@ -87,6 +88,7 @@ export async function takeNetworkSnapshot(sql: Sql, options: TakeSnapshotOptions
       ${sql.json(nodes as never)}, ${sql.json(aggregates as never)}, ${sql.json(countriesOnline as never)},
       ${sql.json(countriesAll as never)})
     returning id, taken_at`;
+  forgetLatestSnapshot();
   return {
     id: row!.id,
     takenAt: row!.taken_at,

@@ -1,4 +1,4 @@
-import { getCountries } from '@/lib/api/countries';
+import { getCountriesAnswer } from '@/lib/api/countries';
 import { routeMethods } from '@/lib/api/methods';
 import { apiRoute } from '@/lib/api/route';
 import { countriesQuerySchema } from '@/lib/api/schemas';
@@ -9,6 +9,6 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({
   GET: apiRoute({
     scope: 'read:stats',
     query: countriesQuerySchema,
-    handle: ({ sql, query }) => getCountries(sql, query),
+    handle: ({ sql, query }) => getCountriesAnswer(sql, query),
   }),
 });

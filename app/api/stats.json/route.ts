@@ -1,7 +1,7 @@
 import { routeMethods } from '@/lib/api/methods';
 import { apiRoute } from '@/lib/api/route';
 import { statsQuerySchema } from '@/lib/api/schemas';
-import { getStats } from '@/lib/api/stats';
+import { getStatsAnswer } from '@/lib/api/stats';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,6 +9,6 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({
   GET: apiRoute({
     scope: 'read:stats',
     query: statsQuerySchema,
-    handle: ({ sql, query }) => getStats(sql, query),
+    handle: ({ sql, query }) => getStatsAnswer(sql, query),
   }),
 });
