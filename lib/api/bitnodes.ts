@@ -2,9 +2,10 @@ import { activeChain } from '../chains';
 import type { Sql } from '../db/client';
 import { PreparedJson } from './etag';
 import { cachedPerSnapshot } from './snapshot-cache';
+import { loadSnapshotBody } from '../snapshots/bodies';
 import { BITNODES_INDEX_KEYS, computeBitnodesIndices, type BitnodesIndices } from './bitnodes-indices';
 import { bitnodesRow } from '../snapshots/take';
-import type { BitnodesSnapshotRow } from '../snapshots/bitnodes-format';
+import { bitnodesSnapshotBody, type BitnodesSnapshotBody, type BitnodesSnapshotRow } from '../snapshots/bitnodes-format';
 import { round, unixSeconds } from './format';
 import { getRankedNodes } from './leaderboard';
 import { nodeAddress, type NodeRow } from './nodes';
@@ -65,10 +66,7 @@ export async function listBitnodesSnapshots(sql: Sql, query: BitnodesListQuery, 
   return bitnodesPage(base, query, count?.total ?? 0, results);
 }
 
-export type BitnodesSnapshot =
-  | { timestamp: number; total_nodes: number; latest_height: number | null; nodes: Record<string, BitnodesSnapshotRow> }
-  | { timestamp: number; total_nodes: number; latest_height: number | null; coordinates: [number, number][] }
-  | { timestamp: number; total_nodes: number; latest_height: number | null; user_agents: string[] };
+export type BitnodesSnapshot = BitnodesSnapshotBody;
 
 /**
  * GET /api/v1/snapshots/latest/ and /api/v1/snapshots/{timestamp}/ (the snapshot
@@ -90,35 +88,29 @@ export async function getBitnodesSnapshot(
           order by taken_at desc, id desc limit 1`;
   if (!row) return null;
   const head = { timestamp: unixSeconds(row.taken_at)!, total_nodes: row.online_nodes, latest_height: row.latest_height };
-  // Snapshots taken before missing coordinates were stored as 0.0 hold nulls: answer 0.0 for those too.
-  const nodes = Object.fromEntries(
-    Object.entries(row.nodes ?? {}).map(([key, node]) => {
-      const fixed = [...node] as BitnodesSnapshotRow;
-      fixed[8] ??= 0;
-      fixed[9] ??= 0;
-      return [key, fixed];
-    }),
-  );
-  if (query.field === 'coordinates') {
-    const unique = new Map<string, [number, number]>();
-    for (const node of Object.values(nodes)) unique.set(`${node[8]},${node[9]}`, [node[8]!, node[9]!]);
-    return { ...head, coordinates: [...unique.values()] };
-  }
-  if (query.field === 'user_agents') {
-    return { ...head, user_agents: [...new Set(Object.values(nodes).map((node) => node[1] ?? ''))] };
-  }
-  return { ...head, nodes };
+  return bitnodesSnapshotBody(head, row.nodes ?? {}, query.field ?? '');
 }
 
 /**
- * GET /api/v1/snapshots/latest/: serialised once per snapshot and process
- * (cachedPerSnapshot), so requests neither parse the stored nodes nor stringify them.
+ * GET /api/v1/snapshots/latest/: the bytes the snapshot writer stored (snapshot_bodies:
+ * JSON, gzip, brotli, tag), loaded once per snapshot and process, so requests neither
+ * parse the stored nodes nor stringify them. A snapshot without stored bodies (taken
+ * before them) is serialised once per process instead.
  */
 export async function getLatestBitnodesSnapshot(sql: Sql, query: BitnodesSnapshotQuery): Promise<PreparedJson | null> {
-  return cachedPerSnapshot(sql, `v1/snapshots/latest?field=${query.field ?? ''}`, async () => {
-    const snapshot = await getBitnodesSnapshot(sql, 'latest', query);
-    return snapshot ? PreparedJson.of(snapshot) : null;
-  });
+  const field = query.field ?? '';
+  return cachedPerSnapshot(
+    sql,
+    `v1/snapshots/latest?field=${field}`,
+    async (newest) => {
+      const stored = newest ? await loadSnapshotBody(sql, newest.id, field) : null;
+      if (stored) return stored;
+      const snapshot = await getBitnodesSnapshot(sql, 'latest', query);
+      return snapshot ? PreparedJson.cached(snapshot) : null;
+    },
+    Date.now(),
+    { ttlMs: Number.POSITIVE_INFINITY },
+  );
 }
 
 export interface BitnodesNode {

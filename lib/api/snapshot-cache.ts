@@ -33,6 +33,7 @@ export function snapshotProbeMs(env: Record<string, string | undefined> = proces
 interface CacheEntry {
   at: number;
   value: Promise<unknown>;
+  snapshotKey: string;
 }
 
 interface ProcessState {
@@ -73,16 +74,28 @@ export function forgetLatestSnapshot(): void {
   state().probes = new WeakMap();
 }
 
-export async function cachedPerSnapshot<T>(sql: Sql, name: string, compute: () => Promise<T>, now = Date.now()): Promise<T> {
+export interface CacheOptions {
+  /** How long an answer is kept for the same snapshot (default 60 s; Infinity: until the next snapshot). */
+  ttlMs?: number;
+}
+
+/**
+ * `compute()` once per newest snapshot (and `ttlMs`) per process. Answers of older
+ * snapshots are dropped as soon as a newer one is seen, so a big cached body (the
+ * snapshot answer) never outlives its snapshot in memory.
+ */
+export async function cachedPerSnapshot<T>(sql: Sql, name: string, compute: (snapshot: LatestSnapshot | null) => Promise<T>, now = Date.now(), options: CacheOptions = {}): Promise<T> {
   const newest = await latestSnapshot(sql, now);
-  if (!newest?.precomputed) return compute();
-  const key = `${name}|${newest.id}|${newest.takenAt.getTime()}`;
+  if (!newest?.precomputed) return compute(newest);
+  const snapshotKey = `${newest.id}|${newest.takenAt.getTime()}`;
+  const key = `${name}|${snapshotKey}`;
   const entries = state().entries;
   const hit = entries.get(key);
-  if (hit && now - hit.at < TTL_MS && now >= hit.at) return hit.value as Promise<T>;
-  const value = compute();
+  if (hit && now - hit.at < (options.ttlMs ?? TTL_MS) && now >= hit.at) return hit.value as Promise<T>;
+  for (const [otherKey, entry] of entries) if (entry.snapshotKey !== snapshotKey) entries.delete(otherKey);
+  const value = compute(newest);
   entries.delete(key);
-  entries.set(key, { at: now, value });
+  entries.set(key, { at: now, value, snapshotKey });
   value.catch(() => {
     if (entries.get(key)?.value === value) entries.delete(key);
   });

@@ -5,6 +5,13 @@ import { computeCountryRows } from '../api/countries';
 import { forgetLatestSnapshot } from '../api/snapshot-cache';
 import { asnLabel, servicesNumber, unixSeconds } from '../api/format';
 import type { BitnodesSnapshotRow } from './bitnodes-format';
+import { encodeSnapshotBodies, pruneSnapshotBodies, type EncodedSnapshotBody } from './bodies';
+
+function bodyValues(sql: Sql, bodies: EncodedSnapshotBody[]) {
+  return bodies
+    .map((body) => sql`(${body.field}::text, ${body.tag}::text, ${body.body}::bytea, ${body.gzip}::bytea, ${body.br}::bytea)`)
+    .reduce((list, item) => sql`${list}, ${item}`);
+}
 
 export interface TakeSnapshotOptions {
   /** When the pass ended; becomes taken_at (and the Bitnodes timestamp, in unix seconds). */
@@ -78,16 +85,32 @@ export async function takeNetworkSnapshot(sql: Sql, options: TakeSnapshotOptions
   ]);
   const nodes: Record<string, BitnodesSnapshotRow> = {};
   for (const node of online) nodes[addressKey({ host: node.ip, port: node.port })] = bitnodesRow(node);
+  // The Bitnodes answers of this snapshot, serialised and compressed now, once,
+  // and written in the same statement as the snapshot (no reader sees one without them).
+  const bodies = await encodeSnapshotBodies(
+    { timestamp: unixSeconds(options.now)!, total_nodes: aggregates.onlineNodes, latest_height: aggregates.latestHeight },
+    nodes,
+  );
   const [row] = await sql<{ id: string; taken_at: Date }[]>`
-    insert into network_snapshots (taken_at, total_nodes, online_nodes, latest_height, pass_duration_ms,
-      average_latency_ms, average_uptime, versions, countries, tiers, nodes, api_aggregates, countries_online, countries_all)
-    values (${options.now}, ${aggregates.totalNodes}, ${aggregates.onlineNodes}, ${aggregates.latestHeight},
-      ${options.passDurationMs === undefined ? null : Math.round(options.passDurationMs)},
-      ${aggregates.averageLatencyMs}, ${aggregates.averageUptime},
-      ${sql.json(aggregates.versions)}, ${sql.json(aggregates.countries)}, ${sql.json(aggregates.tiers)},
-      ${sql.json(nodes as never)}, ${sql.json(aggregates as never)}, ${sql.json(countriesOnline as never)},
-      ${sql.json(countriesAll as never)})
-    returning id, taken_at`;
+    with snapshot as (
+      insert into network_snapshots (taken_at, total_nodes, online_nodes, latest_height, pass_duration_ms,
+        average_latency_ms, average_uptime, versions, countries, tiers, nodes, api_aggregates, countries_online, countries_all)
+      values (${options.now}, ${aggregates.totalNodes}, ${aggregates.onlineNodes}, ${aggregates.latestHeight},
+        ${options.passDurationMs === undefined ? null : Math.round(options.passDurationMs)},
+        ${aggregates.averageLatencyMs}, ${aggregates.averageUptime},
+        ${sql.json(aggregates.versions)}, ${sql.json(aggregates.countries)}, ${sql.json(aggregates.tiers)},
+        ${sql.json(nodes as never)}, ${sql.json(aggregates as never)}, ${sql.json(countriesOnline as never)},
+        ${sql.json(countriesAll as never)})
+      returning id, taken_at
+    ), bodies as (
+      insert into snapshot_bodies (snapshot_id, field, tag, body, body_gzip, body_br)
+      select snapshot.id, variant.field, variant.tag, variant.body, variant.body_gzip, variant.body_br
+      from snapshot, (values
+        ${bodyValues(sql, bodies)}
+      ) as variant (field, tag, body, body_gzip, body_br)
+    )
+    select id, taken_at from snapshot`;
+  await pruneSnapshotBodies(sql);
   forgetLatestSnapshot();
   return {
     id: row!.id,
