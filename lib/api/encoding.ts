@@ -26,8 +26,9 @@ export function negotiateEncoding(header: string | null | undefined): ContentCod
     if (!name) continue;
     let q = 1;
     for (const parameter of parameters) {
-      const match = /^\s*q\s*=\s*([0-9.]{1,5})\s*$/i.exec(parameter);
-      if (match) q = Math.min(1, Number(match[1]) || 0);
+      const match = /^\s*q\s*=\s*(\S*)\s*$/i.exec(parameter);
+      // An unreadable q-value counts as a refusal.
+      if (match) q = /^[0-9.]{1,5}$/.test(match[1]!) ? Math.min(1, Number(match[1]) || 0) : 0;
     }
     weights.set(name === 'x-gzip' ? 'gzip' : name, q);
   }

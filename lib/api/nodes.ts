@@ -4,7 +4,9 @@ import { addressKey } from '../crawler/types';
 import { consensusHeight } from './aggregates';
 import { asnLabel, round, servicesHex, unixSeconds } from './format';
 import type { NodeRef } from './node-ref';
-import type { NodesQuery } from './schemas';
+import { countedFilters, filtersKey, storedNodeCounts, sumNodeCounts } from './node-counts';
+import { nodesQuerySchema, type NodesQuery } from './schemas';
+import { cachedPerSnapshot, latestSnapshot } from './snapshot-cache';
 
 /** The columns every node view reads. */
 export interface NodeRow {
@@ -176,29 +178,61 @@ function nodeFilters(sql: Sql, query: NodesQuery) {
     ${query.online === undefined ? sql`` : query.online ? sql`and status = 'up'` : sql`and status <> 'up'`}`;
 }
 
-/** GET /api/nodes.json: one page of visible nodes, filtered and sorted. */
+/** The visible nodes: the base of every nodes.json filter (and of the counts stored with each snapshot). */
+export function visibleNodesFilter(sql: Sql) {
+  return nodeFilters(sql, nodesQuerySchema.parse({}));
+}
+
+/**
+ * How many visible nodes match the query's filters: summed from the counts stored
+ * with the newest snapshot when they cover every filter, else counted exactly, once
+ * per snapshot, filter combination and process (lib/api/snapshot-cache). Live counts
+ * before the first snapshot. Totals are as of the newest snapshot, like stats.json.
+ */
+async function countNodes(sql: Sql, query: NodesQuery): Promise<number> {
+  const newest = await latestSnapshot(sql);
+  const counted = countedFilters(query);
+  const exact = async () => {
+    const [row] = await sql<{ total: number }[]>`select count(*)::int as total from nodes where ${nodeFilters(sql, query)}`;
+    return row?.total ?? 0;
+  };
+  if (!newest?.precomputed) return exact();
+  if (counted) {
+    const counts = await cachedPerSnapshot(sql, 'nodes.json counts', () => storedNodeCounts(sql, newest.id), Date.now(), { ttlMs: Number.POSITIVE_INFINITY });
+    if (counts) return sumNodeCounts(counts, counted);
+  }
+  const { page: _page, limit: _limit, sort: _sort, order: _order, ...filters } = query;
+  return cachedPerSnapshot(sql, `nodes.json count ${filtersKey(filters)}`, exact);
+}
+
+/** The consensus height of the newest snapshot; computed live before the first one. */
+async function latestHeight(sql: Sql): Promise<number | null> {
+  const newest = await latestSnapshot(sql);
+  if (newest) return newest.latestHeight;
+  const [row] = await sql<{ latest_height: number | null }[]>`select ${consensusHeight(sql)} as latest_height from nodes where not hidden`;
+  return row?.latest_height ?? null;
+}
+
+/** GET /api/nodes.json: one page of visible nodes, filtered and sorted; no count or aggregate per request. */
 export async function listNodes(sql: Sql, query: NodesQuery, now: Date = new Date()): Promise<NodesResponse> {
   const offset = (query.page - 1) * query.limit;
-  // One scan counts the matches and finds the network's consensus height.
-  const [rows, [counts]] = await Promise.all([
+  const [rows, total, height] = await Promise.all([
     sql<NodeRow[]>`
       select ${sql(NODE_COLUMNS)} from nodes
       where ${nodeFilters(sql, query)}
       order by ${orderBy(sql, query.sort, query.order)}
       limit ${query.limit} offset ${offset}`,
-    sql<{ total: number; latest_height: number | null }[]>`
-      select count(*) filter (where ${nodeFilters(sql, query)})::int as total,
-             ${consensusHeight(sql)} as latest_height
-      from nodes where not hidden`,
+    countNodes(sql, query),
+    latestHeight(sql),
   ]);
   const nodes: Record<string, NodeView> = {};
   for (const row of rows) nodes[nodeAddress(row)] = nodeView(row);
   return {
     timestamp: unixSeconds(now)!,
-    total_nodes: counts?.total ?? 0,
-    latest_height: counts?.latest_height ?? null,
+    total_nodes: total,
+    latest_height: height,
     nodes,
-    pagination: pagination(query.page, query.limit, counts?.total ?? 0),
+    pagination: pagination(query.page, query.limit, total),
   };
 }
 
