@@ -193,7 +193,7 @@ async function countNodes(sql: Sql, query: NodesQuery): Promise<number> {
   const newest = await latestSnapshot(sql);
   const counted = countedFilters(query);
   const exact = async () => {
-    const [row] = await sql<{ total: number }[]>`select count(*)::int as total from nodes where ${nodeFilters(sql, query)}`;
+    const [row] = await nodesCountQuery(sql, query);
     return row?.total ?? 0;
   };
   if (!newest?.precomputed) return exact();
@@ -213,18 +213,23 @@ async function latestHeight(sql: Sql): Promise<number | null> {
   return row?.latest_height ?? null;
 }
 
+/** The page query of nodes.json (the benchmark checks its plan for every filter and sort). */
+export function nodesPageQuery(sql: Sql, query: NodesQuery) {
+  return sql<NodeRow[]>`
+    select ${sql(NODE_COLUMNS)} from nodes
+    where ${nodeFilters(sql, query)}
+    order by ${orderBy(sql, query.sort, query.order)}
+    limit ${query.limit} offset ${(query.page - 1) * query.limit}`;
+}
+
+/** The exact count of nodes.json, for filters the stored counts do not cover. */
+export function nodesCountQuery(sql: Sql, query: NodesQuery) {
+  return sql<{ total: number }[]>`select count(*)::int as total from nodes where ${nodeFilters(sql, query)}`;
+}
+
 /** GET /api/nodes.json: one page of visible nodes, filtered and sorted; no count or aggregate per request. */
 export async function listNodes(sql: Sql, query: NodesQuery, now: Date = new Date()): Promise<NodesResponse> {
-  const offset = (query.page - 1) * query.limit;
-  const [rows, total, height] = await Promise.all([
-    sql<NodeRow[]>`
-      select ${sql(NODE_COLUMNS)} from nodes
-      where ${nodeFilters(sql, query)}
-      order by ${orderBy(sql, query.sort, query.order)}
-      limit ${query.limit} offset ${offset}`,
-    countNodes(sql, query),
-    latestHeight(sql),
-  ]);
+  const [rows, total, height] = await Promise.all([nodesPageQuery(sql, query), countNodes(sql, query), latestHeight(sql)]);
   const nodes: Record<string, NodeView> = {};
   for (const row of rows) nodes[nodeAddress(row)] = nodeView(row);
   return {

@@ -26,6 +26,7 @@ const EXPECTED_TABLES = [
   'nodes',
   'peerscope_migrations',
   'profiles',
+  'snapshot_bodies',
   'user_nodes',
   'verifications',
 ];
