@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getLeaderboard } from '@/lib/api/leaderboard';
 import { getStats } from '@/lib/api/stats';
-import { getNodeClusters } from '@/lib/dashboard/map-clusters';
+import { getSnapshotNodeClusters } from '@/lib/dashboard/map-clusters';
 import { formatDecimal, formatInteger, formatPercent, formatUnix } from '@/lib/dashboard/format';
 import { getSql } from '@/lib/db/client';
 import { listEvents } from '@/lib/events/query';
@@ -17,7 +17,7 @@ export default async function HomePage() {
   const sql = getSql();
   const [stats, clusters, leaders, recent] = await Promise.all([
     getStats(sql, { days: 1 }),
-    getNodeClusters(sql),
+    getSnapshotNodeClusters(sql),
     getLeaderboard(sql, { page: 1, limit: 10 }),
     listEvents(sql, { limit: 10 }),
   ]);

@@ -113,6 +113,27 @@ export async function getLatestBitnodesSnapshot(sql: Sql, query: BitnodesSnapsho
   );
 }
 
+/**
+ * GET /api/v1/snapshots/{timestamp}/: the stored bytes when that snapshot still has
+ * them (the newest ones; kept in memory until a newer snapshot lands), else the
+ * snapshot serialised for this request.
+ */
+export async function getBitnodesSnapshotAt(sql: Sql, timestamp: number, query: BitnodesSnapshotQuery): Promise<PreparedJson | BitnodesSnapshot | null> {
+  const field = query.field ?? '';
+  const [row] = await sql<{ id: string }[]>`
+    select s.id from network_snapshots s
+    where s.taken_at >= to_timestamp(${timestamp}) and s.taken_at < to_timestamp(${timestamp + 1})
+      and exists (select 1 from snapshot_bodies b where b.snapshot_id = s.id)
+    order by s.taken_at desc, s.id desc limit 1`;
+  if (row) {
+    const stored = await cachedPerSnapshot(sql, `v1/snapshots/${row.id}?field=${field}`, () => loadSnapshotBody(sql, row.id, field), Date.now(), {
+      ttlMs: Number.POSITIVE_INFINITY,
+    });
+    if (stored) return stored;
+  }
+  return getBitnodesSnapshot(sql, timestamp, query);
+}
+
 export interface BitnodesNode {
   hostname: string;
   address: string;

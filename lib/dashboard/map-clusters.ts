@@ -1,4 +1,5 @@
 import type { Sql } from '../db/client';
+import { cachedPerSnapshot } from '../api/snapshot-cache';
 
 export interface NodeCluster {
   latitude: number;
@@ -30,4 +31,12 @@ export async function getNodeClusters(sql: Sql, cellDegrees = 4): Promise<NodeCl
     country: row.country?.trim() ?? null,
     countryName: row.country_name,
   }));
+}
+
+/**
+ * The clusters for the home page, computed once per snapshot and process (as fresh
+ * as stats.json), so a page view does no aggregate over every node.
+ */
+export function getSnapshotNodeClusters(sql: Sql): Promise<NodeCluster[]> {
+  return cachedPerSnapshot(sql, 'dashboard map clusters', () => getNodeClusters(sql));
 }

@@ -1,4 +1,4 @@
-import { getBitnodesSnapshot } from '@/lib/api/bitnodes';
+import { getBitnodesSnapshotAt } from '@/lib/api/bitnodes';
 import { routeMethods } from '@/lib/api/methods';
 import { apiRoute, notFound } from '@/lib/api/route';
 import { bitnodesSnapshotQuerySchema, snapshotParamsSchema } from '@/lib/api/schemas';
@@ -11,6 +11,6 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({
     query: bitnodesSnapshotQuerySchema,
     params: snapshotParamsSchema,
     handle: async ({ sql, query, params }) =>
-      (await getBitnodesSnapshot(sql, params.timestamp, query)) ?? notFound(`No snapshot at ${params.timestamp}`),
+      (await getBitnodesSnapshotAt(sql, params.timestamp, query)) ?? notFound(`No snapshot at ${params.timestamp}`),
   }),
 });
