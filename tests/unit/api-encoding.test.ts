@@ -107,3 +107,43 @@ describe('nodes.json stored counts', () => {
     assert.deepEqual(countedFilters({ country: undefined, q: undefined }), {});
   });
 });
+
+describe('nodes.json response cache', async () => {
+  const { cachedResponse, clearResponseCache, responseCacheMs } = await import('../../lib/api/response-cache');
+  it('API_RESPONSE_CACHE_MS: 0–60000; default 1000 in production, off otherwise', () => {
+    assert.equal(responseCacheMs({}), 0);
+    assert.equal(responseCacheMs({ NODE_ENV: 'production' }), 1000);
+    assert.equal(responseCacheMs({ NODE_ENV: 'production', API_RESPONSE_CACHE_MS: '0' }), 0);
+    assert.equal(responseCacheMs({ API_RESPONSE_CACHE_MS: '250' }), 250);
+    assert.equal(responseCacheMs({ NODE_ENV: 'production', API_RESPONSE_CACHE_MS: 'x' }), 1000);
+    assert.equal(responseCacheMs({ API_RESPONSE_CACHE_MS: '999999' }), 0);
+  });
+  it('shares one computation per key within the window, recomputes after it, never caches failures', async () => {
+    const saved = process.env.API_RESPONSE_CACHE_MS;
+    process.env.API_RESPONSE_CACHE_MS = '1000';
+    try {
+      clearResponseCache();
+      let calls = 0;
+      const compute = async () => {
+        calls += 1;
+        return PreparedJson.of({ calls });
+      };
+      const [a, b] = await Promise.all([cachedResponse('k', compute, 10_000), cachedResponse('k', compute, 10_500)]);
+      assert.equal(a, b);
+      assert.equal(calls, 1);
+      await cachedResponse('other', compute, 10_500);
+      assert.equal(calls, 2, 'another key, another answer');
+      assert.notEqual(await cachedResponse('k', compute, 11_000), a, 'after the window');
+      await assert.rejects(cachedResponse('bad', async () => Promise.reject(new Error('db down')), 11_000));
+      await cachedResponse('bad', compute, 11_001);
+      assert.equal(calls, 4, 'a failure is not kept');
+      process.env.API_RESPONSE_CACHE_MS = '0';
+      await cachedResponse('k', compute, 11_002);
+      assert.equal(calls, 5, 'off: every call computes');
+    } finally {
+      if (saved === undefined) delete process.env.API_RESPONSE_CACHE_MS;
+      else process.env.API_RESPONSE_CACHE_MS = saved;
+      clearResponseCache();
+    }
+  });
+});

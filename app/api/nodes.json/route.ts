@@ -1,4 +1,6 @@
+import { PreparedJson } from '@/lib/api/etag';
 import { listNodes } from '@/lib/api/nodes';
+import { cachedResponse } from '@/lib/api/response-cache';
 import { routeMethods } from '@/lib/api/methods';
 import { apiRoute } from '@/lib/api/route';
 import { nodesQuerySchema } from '@/lib/api/schemas';
@@ -9,6 +11,6 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({
   GET: apiRoute({
     scope: 'read:nodes',
     query: nodesQuerySchema,
-    handle: ({ sql, query }) => listNodes(sql, query),
+    handle: ({ sql, query }) => cachedResponse(`nodes.json ${JSON.stringify(query)}`, async () => PreparedJson.of(await listNodes(sql, query))),
   }),
 });
