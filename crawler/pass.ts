@@ -1,7 +1,8 @@
 import type { ResolvedChain } from '@/lib/chains';
 import type { Sql } from '@/lib/db/client';
 import { addressKey, type AddressNetwork, type PeerAddress, type ProbeResult } from '@/lib/crawler/types';
-import { isDataError, nodesDueForProbe, pruneChecks, pruneNeverReached, recordHostnames, recomputeScores, recordProbeResults, retentionCutoff } from '@/lib/crawler/persist';
+import { isDataError, nodesDueForProbe, pruneNeverReached, recordHostnames, recomputeScores, recordProbeResults } from '@/lib/crawler/persist';
+import { runRetention, type RetentionReport, type RetentionSettings } from '@/lib/retention';
 import type { GeoLookup } from '@/lib/geo';
 import type { ReverseDns } from '@/lib/crawler/reverse-dns';
 import { crawlNetwork, type CrawlProgress, type CrawlStats, type ProbeFunction, type Resolver } from '@/lib/p2p/crawl';
@@ -37,6 +38,8 @@ export interface CrawlPassOptions {
   reverseDns?: ReverseDns;
   /** Which nodes get getaddr this pass; keep one across passes so repeat passes are handshake-only. */
   getaddrCache?: GetaddrCache;
+  /** History windows applied after the pass (default: lib/retention's defaults). */
+  retention?: RetentionSettings;
 }
 
 /** Networks a pass dials: IP always, onion through the SOCKS5 (Tor) proxy, i2p only through an I2P proxy. */
@@ -54,7 +57,10 @@ export interface CrawlPassSummary {
   snapshotId: string | null;
   onlineNodes: number | null;
   hookErrors: string[];
+  /** Checks removed by downsampling or age (lib/retention). */
   prunedChecks: number;
+  /** What the retention run after the pass did; null when it failed (logged). */
+  retention: RetentionReport | null;
   /** Never-reached addresses deleted (chain.crawler.pruneNeverReached). */
   prunedNodes: number;
   /** Nodes whose reverse-DNS hostname was set or changed. */
@@ -194,7 +200,12 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
       log(`after-pass ${hook.name} failed: ${(error as Error).message}`);
     }
   }
-  const prunedChecks = await pruneChecks(sql, { olderThan: retentionCutoff(finishedAt) });
+  // History windows (snapshot maps, checks, events): short batches under an advisory lock; a failure never fails the pass.
+  const retention = await runRetention(sql, { now: finishedAt, settings: options.retention }).catch((error: Error) => {
+    log(`retention pruning failed, will retry after the next pass: ${error.message}`);
+    return null;
+  });
+  const prunedChecks = retention ? retention.checksThinned + retention.checksDeleted : 0;
   const prunedNodes = await pruneNeverReached(sql, { now: finishedAt, ...chain.crawler.pruneNeverReached });
 
   return {
@@ -208,6 +219,7 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
     onlineNodes: snapshot?.onlineNodes ?? null,
     hookErrors,
     prunedChecks,
+    retention,
     prunedNodes,
     hostnames,
   };

@@ -26,6 +26,10 @@ export function describePass(summary: CrawlPassSummary): string {
     `pass done in ${seconds.toFixed(1)}s: dialed ${crawl.dialed} (${crawl.ok} up, ${crawl.failed} failed, ${rate.toFixed(0)}/s), ` +
     `${crawl.learned} addresses seen, ${crawl.refused} refused by the address policy, ${summary.onlineNodes ?? 0} online` +
     (summary.prunedNodes ? `, ${summary.prunedNodes} never-reached addresses pruned` : '') +
+    (summary.retention && (summary.retention.snapshotsSlimmed || summary.prunedChecks || summary.retention.eventsDeleted)
+      ? `, retention: ${summary.retention.snapshotsSlimmed} snapshot maps dropped, ${summary.prunedChecks} checks and ${summary.retention.eventsDeleted} events pruned` +
+        (summary.retention.stopped === 'done' ? '' : ` (${summary.retention.stopped === 'budget' ? 'more after the next pass' : 'another shard is pruning'})`)
+      : '') +
     (summary.hookErrors.length ? `; hook errors: ${summary.hookErrors.join('; ')}` : '')
   );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resolveRetentionSettings, type RetentionSettings } from '@/lib/retention/settings';
 
 /** Worker settings from the environment (the chain and its crawl limits come from lib/chains). */
 const settingsSchema = z.object({
@@ -19,6 +20,8 @@ export type WorkerSettings = {
   simulatorPath?: string;
   flushSize: number;
   geo: boolean;
+  /** History windows (RETENTION_* variables, lib/retention/settings). */
+  retention?: RetentionSettings;
 };
 
 export function resolveWorkerSettings(env: Record<string, string | undefined> = process.env): WorkerSettings {
@@ -34,5 +37,6 @@ export function resolveWorkerSettings(env: Record<string, string | undefined> = 
     simulatorPath: settings.CRAWLER_SIMULATOR,
     flushSize: settings.CRAWLER_FLUSH_SIZE,
     geo: settings.CRAWLER_GEO,
+    retention: resolveRetentionSettings(env),
   };
 }

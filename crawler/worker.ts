@@ -149,6 +149,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         log,
         getaddrCache,
         reverseDns,
+        retention: settings.retention,
         onProgress: options.progress ? (progress) => options.progress?.(formatProgress(progress)) : undefined,
       });
       log(describePass(summary));

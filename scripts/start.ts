@@ -18,6 +18,7 @@ import nextEnv from '@next/env';
 import { bootstrapDatabase, DEFAULT_EMBEDDED_DATA_DIR } from '../lib/db/bootstrap';
 import { migrate } from '../lib/db/migrate';
 import { seedDemoHistory } from '../lib/demo/history';
+import { DEMO_RETENTION_ENV } from '../lib/retention/demo';
 import { readSimulatorDescription } from '../crawler/simulator/description';
 import { productionBuildIsStale } from './lib/build-freshness';
 import { withBuildLock } from './lib/build-lock';
@@ -102,6 +103,8 @@ async function main(): Promise<void> {
     demoDescription = description;
     childEnv.CRAWLER_SIMULATOR = description;
     childEnv.CRAWL_INTERVAL_SECONDS ??= '60';
+    // A pass a minute: short history windows keep the demo database from growing (lib/retention/demo.ts).
+    for (const [name, value] of Object.entries(DEMO_RETENTION_ENV)) childEnv[name] ??= value;
     try {
       const history = await seedDemoHistory(database.sql, Object.keys(readSimulatorDescription(description).routes));
       if (history) log(`demo: seeded 7 days of history (${history.checks} checks, ${history.snapshots} snapshots) for ${history.nodes} peers`);

@@ -50,14 +50,18 @@ export interface BitnodesSnapshotSummary {
   latest_height: number | null;
 }
 
-/** GET /api/v1/snapshots/: newest first. total_nodes is the snapshot's reachable (online) count, as Bitnodes. */
+/**
+ * GET /api/v1/snapshots/: newest first, the snapshots that still hold a node map (lib/retention keeps one per
+ * pass for a day, then one per day for 60 days). total_nodes is the snapshot's reachable (online) count, as Bitnodes.
+ */
 export async function listBitnodesSnapshots(sql: Sql, query: BitnodesListQuery, base: URL): Promise<BitnodesPage<BitnodesSnapshotSummary>> {
   const [rows, [count]] = await Promise.all([
     sql<{ taken_at: Date; online_nodes: number; latest_height: number | null }[]>`
       select taken_at, online_nodes, latest_height from network_snapshots
+      where nodes is not null
       order by taken_at desc, id desc
       limit ${query.limit} offset ${(query.page - 1) * query.limit}`,
-    sql<{ total: number }[]>`select count(*)::int as total from network_snapshots`,
+    sql<{ total: number }[]>`select count(*)::int as total from network_snapshots where nodes is not null`,
   ]);
   const results = rows.map((row) => {
     const timestamp = unixSeconds(row.taken_at)!;
@@ -71,7 +75,8 @@ export type BitnodesSnapshot = BitnodesSnapshotBody;
 /**
  * GET /api/v1/snapshots/latest/ and /api/v1/snapshots/{timestamp}/ (the snapshot
  * taken within that second). `field=coordinates` or `field=user_agents` returns only
- * that list, as Bitnodes does. Null when there is no such snapshot.
+ * that list, as Bitnodes does. Null when there is no such snapshot, or its node map was dropped by retention
+ * (its summary stays in /api/stats.json's history).
  */
 export async function getBitnodesSnapshot(
   sql: Sql,
@@ -84,7 +89,7 @@ export async function getBitnodesSnapshot(
           select taken_at, online_nodes, latest_height, nodes from network_snapshots order by taken_at desc, id desc limit 1`
       : await sql<{ taken_at: Date; online_nodes: number; latest_height: number | null; nodes: Record<string, BitnodesSnapshotRow> | null }[]>`
           select taken_at, online_nodes, latest_height, nodes from network_snapshots
-          where taken_at >= to_timestamp(${at}) and taken_at < to_timestamp(${at + 1})
+          where taken_at >= to_timestamp(${at}) and taken_at < to_timestamp(${at + 1}) and nodes is not null
           order by taken_at desc, id desc limit 1`;
   if (!row) return null;
   const head = { timestamp: unixSeconds(row.taken_at)!, total_nodes: row.online_nodes, latest_height: row.latest_height };

@@ -17,7 +17,7 @@ export interface AsnRecord {
   organization: string | null;
 }
 
-interface ParsedRow {
+export interface ParsedRow {
   start: string;
   end: string;
   asn: number;
@@ -25,7 +25,7 @@ interface ParsedRow {
 }
 
 /** Splits "start,end,asn,org" where org may be a quoted CSV field. */
-function parseRow(line: string): ParsedRow | null {
+export function parseRow(line: string): ParsedRow | null {
   const first = line.indexOf(',');
   const second = line.indexOf(',', first + 1);
   const third = line.indexOf(',', second + 1);
@@ -37,7 +37,7 @@ function parseRow(line: string): ParsedRow | null {
   return { start: line.slice(0, first), end: line.slice(first + 1, second), asn, organization };
 }
 
-class OrganizationNames {
+export class OrganizationNames {
   readonly names: string[] = [];
   private readonly index = new Map<string, number>();
   intern(name: string): number {
@@ -55,7 +55,7 @@ function lines(text: string): string[] {
   return text.split('\n').filter((line) => line.length > 0);
 }
 
-async function forEachRow(file: string, onRow: (row: ParsedRow) => void): Promise<void> {
+export async function forEachRow(file: string, onRow: (row: ParsedRow) => void): Promise<void> {
   const reader = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const line of reader) {
     if (line.length === 0) continue;
@@ -65,7 +65,7 @@ async function forEachRow(file: string, onRow: (row: ParsedRow) => void): Promis
 }
 
 /** The permutation that sorts values ascending, or null when they already are (the published files are). */
-function sortedOrder(values: readonly bigint[]): number[] | null {
+export function sortedOrder(values: readonly bigint[]): number[] | null {
   let sorted = true;
   for (let index = 1; index < values.length && sorted; index += 1) sorted = values[index - 1]! <= values[index]!;
   if (sorted) return null;
@@ -73,7 +73,7 @@ function sortedOrder(values: readonly bigint[]): number[] | null {
 }
 
 /** Four uint32 columns that grow by doubling (start, end, asn, organization index). */
-class GrowingColumns {
+export class GrowingColumns {
   private length = 0;
   private start = new Uint32Array(1 << 16);
   private end = new Uint32Array(1 << 16);

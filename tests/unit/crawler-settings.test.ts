@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_MIN_RECHECK_MS } from '../../lib/crawler/persist';
 import { resolveWorkerSettings } from '../../crawler/settings';
+import { DEFAULT_RETENTION_SETTINGS } from '../../lib/retention/settings';
 import { minRecheckFor } from '../../crawler/worker';
 
 describe('crawler worker settings', () => {
   it('has sensible defaults', () => {
-    assert.deepEqual(resolveWorkerSettings({}), { intervalMs: 300_000, once: false, simulatorPath: undefined, flushSize: 500, geo: true });
+    assert.deepEqual(resolveWorkerSettings({}), { intervalMs: 300_000, once: false, simulatorPath: undefined, flushSize: 500, geo: true, retention: DEFAULT_RETENTION_SETTINGS });
   });
 
   it('parses every setting', () => {
@@ -17,7 +18,7 @@ describe('crawler worker settings', () => {
       CRAWLER_FLUSH_SIZE: '100',
       CRAWLER_GEO: 'false',
     });
-    assert.deepEqual(settings, { intervalMs: 60_000, once: true, simulatorPath: '.data/simulator.json', flushSize: 100, geo: false });
+    assert.deepEqual(settings, { intervalMs: 60_000, once: true, simulatorPath: '.data/simulator.json', flushSize: 100, geo: false, retention: DEFAULT_RETENTION_SETTINGS });
   });
 
   it('names the bad setting', () => {

