@@ -27,6 +27,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg } from 'node:os';
 import path from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import postgres from 'postgres';
 import { clearResponseCache } from '../lib/api/response-cache';
 import { clearSnapshotCache } from '../lib/api/snapshot-cache';
@@ -222,6 +223,30 @@ interface HttpRow {
   fresh: LoadResult;
   revalidated: LoadResult | null;
   content_encoding: string | null;
+  /** The body, decoded once per its Content-Encoding, is JSON (no double compression on the way). */
+  decodes: boolean;
+}
+
+function decodesToJson(url: string, headers: Record<string, string>): Promise<boolean> {
+  return new Promise((resolve) => {
+    http
+      .get(url, { headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          try {
+            const raw = Buffer.concat(chunks);
+            const coding = response.headers['content-encoding'];
+            const body = coding === 'br' ? brotliDecompressSync(raw) : coding === 'gzip' ? gunzipSync(raw) : raw;
+            JSON.parse(body.toString('utf8'));
+            resolve(true);
+          } catch {
+            resolve(false);
+          }
+        });
+      })
+      .on('error', () => resolve(false));
+  });
 }
 
 function httpGet(agent: http.Agent, localAddress: string, url: string, headers: Record<string, string>) {
@@ -246,11 +271,12 @@ async function httpLoad(base: string): Promise<HttpRow[]> {
     for (const item of CASES.filter((candidate) => !candidate.inProcessOnly)) {
       const headers = item.headers ?? {};
       const first = await httpGet(agents[0]!, address(0), `${base}${item.path}`, headers);
+      const decodes = await decodesToJson(`${base}${item.path}`, headers);
       const send = (extra: Record<string, string>) => (client: number) => httpGet(agents[client]!, address(client), `${base}${item.path}`, { ...headers, ...extra });
       const fresh = await load(send({}));
       const etag = first.headers.etag;
       const revalidated = typeof etag === 'string' ? await load(send({ 'if-none-match': etag })) : null;
-      rows.push({ name: item.name, fresh, revalidated, content_encoding: (first.headers['content-encoding'] as string | undefined) ?? null });
+      rows.push({ name: item.name, fresh, revalidated, content_encoding: (first.headers['content-encoding'] as string | undefined) ?? null, decodes });
     }
   } finally {
     for (const agent of agents) agent.destroy();
@@ -407,7 +433,10 @@ for (const server of SERVERS) {
         printLoadTable(
           `${server}, ${nodes} nodes: through the HTTP server (production build, scripts/web-server.ts), ${CONCURRENCY} keep-alive clients`,
           run.http.rows,
-          (name) => `[${run.http!.rows.find((row) => row.name === name)?.content_encoding ?? 'identity'}]`,
+          (name) => {
+            const row = run.http!.rows.find((candidate) => candidate.name === name);
+            return `[${row?.content_encoding ?? 'identity'}${row?.decodes ? '' : ', DOES NOT DECODE TO JSON'}]`;
+          },
         );
         console.log(`home page in Chromium (target ≤ 1000 ms): first view ${run.http.home.first_ms} ms, median of the next five ${run.http.home.median_ms} ms (${run.http.home.runs_ms.join(', ')})`);
       }
@@ -445,4 +474,6 @@ for (const run of runs) {
 mkdirSync('bench-results', { recursive: true });
 writeFileSync('bench-results/api.json', `${JSON.stringify({ sizes: SIZES, concurrency: CONCURRENCY, load_ms: LOAD_MS, runs, at: new Date().toISOString() }, null, 2)}\n`);
 console.log('\nwrote bench-results/api.json');
-if (seqScans > 0) process.exitCode = 1;
+const undecodable = runs.flatMap((run) => run.http?.rows ?? []).filter((row) => !row.decodes);
+if (undecodable.length) console.log(`\nNOT JSON after one decode over HTTP: ${undecodable.map((row) => row.name).join(', ')}`);
+if (seqScans > 0 || undecodable.length) process.exitCode = 1;
