@@ -48,6 +48,8 @@ const SERVERS = (process.env.BENCH_SERVERS ?? 'postgres,embedded').split(',').ma
 const LOAD_MS = Number(process.env.BENCH_LOAD_MS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const HTTP = process.env.BENCH_HTTP !== '0';
+/** The size at which the HTTP server and the browser are measured. */
+const HTTP_NODES = Number(process.env.BENCH_HTTP_NODES ?? 100_000);
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BROWSER_ACCEPT = 'gzip, deflate, br, zstd';
 
@@ -421,7 +423,7 @@ for (const server of SERVERS) {
   }
   try {
     for (const nodes of SIZES) {
-      const withHttp = !httpDone && nodes === 100_000;
+      const withHttp = !httpDone && nodes === HTTP_NODES;
       const run = await benchSize(adminUrl, server, nodes, withHttp);
       if (withHttp) httpDone = true;
       runs.push(run);

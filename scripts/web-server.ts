@@ -6,9 +6,10 @@
  *
  *   tsx scripts/web-server.ts [--dev] --port 3000 --hostname 127.0.0.1
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { parseArgs } from 'node:util';
+import { ENCODING_RELAY_HEADER } from '../lib/api/encoding';
 import { newPeerKey, PEER_HEADER, PEER_KEY_ENV, peerHeaderValue } from '../lib/http/client-ip';
 
 const { values } = parseArgs({
@@ -29,6 +30,20 @@ function stamp(request: IncomingMessage): void {
   request.headers[PEER_HEADER] = peerHeaderValue(key, request.socket.remoteAddress ?? '', encrypted ? 'https' : 'http');
 }
 
+/**
+ * Next.js drops Content-Encoding from route handler responses; the API labels its
+ * pre-encoded bodies with ENCODING_RELAY_HEADER instead, which becomes Content-Encoding
+ * here, before the response starts (so Next.js' gzip sees an encoded body and leaves it alone).
+ */
+function relayContentEncoding(response: ServerResponse): void {
+  const setHeader = response.setHeader.bind(response);
+  response.setHeader = ((name: string, value: number | string | readonly string[]) => {
+    if (name.toLowerCase() !== ENCODING_RELAY_HEADER) return setHeader(name, value);
+    const coding = String(Array.isArray(value) ? value[0] : value);
+    return coding === 'br' || coding === 'gzip' ? setHeader('Content-Encoding', coding) : response;
+  }) as ServerResponse['setHeader'];
+}
+
 async function main(): Promise<void> {
   const port = Number(values.port);
   // As `next start` / `next dev` do, before Next is loaded.
@@ -39,6 +54,7 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   const server = createServer((request, response) => {
     stamp(request);
+    relayContentEncoding(response);
     handle(request, response).catch((error: unknown) => {
       console.error('[web] request failed:', error);
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });

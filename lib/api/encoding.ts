@@ -8,6 +8,16 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
  */
 export type ContentCoding = 'br' | 'gzip' | 'identity';
 
+/**
+ * Next.js drops Content-Encoding (and Content-Length) from route handler responses,
+ * so an encoded body sent through it would reach the client unlabelled (and be
+ * gzipped again). Our web server (scripts/web-server.ts) turns this header back into
+ * Content-Encoding before the response starts; apiRoute encodes bodies only for
+ * requests that came through it (socket-stamped), and sends identity otherwise
+ * (plain `next start`, Vercel: the platform or Next.js compresses).
+ */
+export const ENCODING_RELAY_HEADER = 'x-peerscope-content-encoding';
+
 /** Bodies smaller than this go out uncompressed (the framing costs more than it saves). */
 export const COMPRESSION_THRESHOLD_BYTES = 1024;
 
