@@ -14,7 +14,8 @@
  *   database), printed as a 10k / 100k / 1M table to show it stays flat;
  * - at 100k on the first server: the same routes through the real HTTP server (the
  *   production build behind scripts/web-server.ts, as `npm start` runs it; built
- *   first when missing or stale), and the home page in Chromium (Playwright).
+ *   first when missing or stale), also with its API fast path off (through Next.js'
+ *   router), and the home page in Chromium (Playwright).
  *
  * Targets are printed next to the results with the ratio to issue 13's measured
  * starting point. Writes bench-results/api.json; exits 1 on a sequential scan.
@@ -23,7 +24,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -110,10 +111,13 @@ interface LoadResult {
   rps: number;
   p50_ms: number;
   p99_ms: number;
+  /** CPU time per request of the answering process(es) (user + system): the work, whatever the machine's load */
+  cpu_ms_per_request: number;
 }
 
 /** Keeps CONCURRENCY requests in flight for LOAD_MS: req/s and latency percentiles. */
-async function load(send: (client: number) => Promise<{ status: number; bytes: number }>): Promise<LoadResult> {
+async function load(send: (client: number) => Promise<{ status: number; bytes: number }>, cpuMs: () => number = ownCpuMs): Promise<LoadResult> {
+  const cpuBefore = cpuMs();
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let bytes = 0;
@@ -129,8 +133,10 @@ async function load(send: (client: number) => Promise<{ status: number; bytes: n
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, (_, index) => client(index)));
   const elapsed = performance.now() - started;
+  const cpu = cpuMs() - cpuBefore;
   latencies.sort((a, b) => a - b);
   return {
+    cpu_ms_per_request: +(cpu / Math.max(1, latencies.length)).toFixed(3),
     requests: latencies.length,
     statuses,
     bytes,
@@ -138,6 +144,37 @@ async function load(send: (client: number) => Promise<{ status: number; bytes: n
     p50_ms: +percentile(latencies, 50).toFixed(1),
     p99_ms: +percentile(latencies, 99).toFixed(1),
   };
+}
+
+/** This process's CPU time in ms (in-process runs: handlers and load generator together). */
+function ownCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+/** CPU time in ms of a process and all its descendants (the web server: tsx and the node process it runs), from /proc. */
+function treeCpuMs(rootPid: number): number {
+  const ticks = 100; // USER_HZ on Linux
+  const parents = new Map<number, number>();
+  const cpu = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(entry), Number(fields[1]));
+      cpu.set(Number(entry), ((Number(fields[11]) + Number(fields[12])) / ticks) * 1000);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = 0;
+  const inTree = (pid: number): boolean => {
+    for (let current = pid, hops = 0; current > 1 && hops < 64; current = parents.get(current) ?? 0, hops += 1) if (current === rootPid) return true;
+    return false;
+  };
+  for (const [pid, ms] of cpu) if (inTree(pid)) total += ms;
+  return total;
 }
 
 /** Each client its own address, so the anonymous rate limit (one bucket per address) never bites. */
@@ -265,19 +302,20 @@ function httpGet(agent: http.Agent, localAddress: string, url: string, headers: 
 }
 
 /** The same cases through the real HTTP server; every client its own loopback address and keep-alive connection. */
-async function httpLoad(base: string): Promise<HttpRow[]> {
+async function httpLoad(base: string, serverPid: number, include: (name: string) => boolean): Promise<HttpRow[]> {
+  const serverCpu = () => treeCpuMs(serverPid);
   const agents = Array.from({ length: CONCURRENCY }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
   const address = (client: number) => `127.0.0.${client + 2}`;
   const rows: HttpRow[] = [];
   try {
-    for (const item of CASES.filter((candidate) => !candidate.inProcessOnly)) {
+    for (const item of CASES.filter((candidate) => !candidate.inProcessOnly && include(candidate.name))) {
       const headers = item.headers ?? {};
       const first = await httpGet(agents[0]!, address(0), `${base}${item.path}`, headers);
       const decodes = await decodesToJson(`${base}${item.path}`, headers);
       const send = (extra: Record<string, string>) => (client: number) => httpGet(agents[client]!, address(client), `${base}${item.path}`, { ...headers, ...extra });
-      const fresh = await load(send({}));
+      const fresh = await load(send({}), serverCpu);
       const etag = first.headers.etag;
-      const revalidated = typeof etag === 'string' ? await load(send({ 'if-none-match': etag })) : null;
+      const revalidated = typeof etag === 'string' ? await load(send({ 'if-none-match': etag }), serverCpu) : null;
       rows.push({ name: item.name, fresh, revalidated, content_encoding: (first.headers['content-encoding'] as string | undefined) ?? null, decodes });
     }
   } finally {
@@ -308,7 +346,16 @@ async function homePageTiming(base: string): Promise<{ first_ms: number; median_
   }
 }
 
+/** The main routes, also measured through Next.js' router (the web server's fast path off) for comparison. */
+const VIA_NEXT_CASES = new Set(['stats.json', 'countries.json', 'nodes.json', 'snapshots/latest br']);
+
 async function httpAndBrowser(url: string) {
+  const fast = await httpRun(url, true);
+  const viaNext = await httpRun(url, false);
+  return { ...fast, via_next: viaNext.rows };
+}
+
+async function httpRun(url: string, fastPath: boolean) {
   await ensureProductionBuild();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -317,11 +364,12 @@ async function httpAndBrowser(url: string) {
     DATABASE_URL: url,
     NODE_ENV: 'production',
     NEXT_TELEMETRY_DISABLED: '1',
+    PEERSCOPE_API_FAST_PATH: fastPath ? '1' : '0',
   });
   try {
     await waitForHttp(`${base}/api/health`, { process: server, timeoutMs: 120_000 });
-    const home = await homePageTiming(base);
-    const rows = await httpLoad(base);
+    const home = fastPath ? await homePageTiming(base) : null;
+    const rows = await httpLoad(base, server.child.pid!, fastPath ? () => true : (name) => VIA_NEXT_CASES.has(name));
     return { rows, home };
   } finally {
     await server.stop(10_000);
@@ -389,7 +437,7 @@ const pad = (value: unknown, width: number) => String(value).padStart(width);
 
 function printLoadTable(title: string, rows: { name: string; fresh: LoadResult; revalidated: LoadResult | null }[], extra?: (name: string) => string) {
   console.log(`\n${title}`);
-  console.log(`${'route'.padEnd(26)} ${pad('bytes', 9)} ${pad('req/s', 8)} ${pad('p50', 7)} ${pad('p99', 7)}  ${'target'.padEnd(16)} ${'vs issue'.padEnd(22)} ${pad('304/s', 7)}  verdict`);
+  console.log(`${'route'.padEnd(26)} ${pad('bytes', 9)} ${pad('req/s', 8)} ${pad('p50', 7)} ${pad('p99', 7)} ${pad('cpu ms', 7)}  ${'target'.padEnd(16)} ${'vs issue'.padEnd(26)} ${pad('304/s', 7)}  verdict`);
   for (const row of rows) {
     const item = CASES.find((candidate) => candidate.name === row.name)!;
     const target = item.target ? `≥${item.target.rps}/s p99≤${item.target.p99}` : '-';
@@ -397,7 +445,7 @@ function printLoadTable(title: string, rows: { name: string; fresh: LoadResult; 
     const errors = Object.entries(row.fresh.statuses).filter(([status]) => status !== '200');
     const verdict = errors.length ? `ERRORS ${JSON.stringify(Object.fromEntries(errors))}` : item.target ? (row.fresh.rps >= item.target.rps && row.fresh.p99_ms <= item.target.p99 ? 'meets' : 'misses') : '';
     console.log(
-      `${row.name.padEnd(26)} ${pad(row.fresh.bytes, 9)} ${pad(row.fresh.rps, 8)} ${pad(row.fresh.p50_ms, 7)} ${pad(row.fresh.p99_ms, 7)}  ${target.padEnd(16)} ${versus.padEnd(22)} ${pad(row.revalidated?.rps ?? '-', 7)}  ${verdict}${extra ? ` ${extra(row.name)}` : ''}`,
+      `${row.name.padEnd(26)} ${pad(row.fresh.bytes, 9)} ${pad(row.fresh.rps, 8)} ${pad(row.fresh.p50_ms, 7)} ${pad(row.fresh.p99_ms, 7)} ${pad(row.fresh.cpu_ms_per_request, 7)}  ${target.padEnd(16)} ${versus.padEnd(26)} ${pad(row.revalidated?.rps ?? '-', 7)}  ${verdict}${extra ? ` ${extra(row.name)}` : ''}`,
     );
   }
 }
@@ -433,14 +481,20 @@ for (const server of SERVERS) {
       );
       if (run.http) {
         printLoadTable(
-          `${server}, ${nodes} nodes: through the HTTP server (production build, scripts/web-server.ts), ${CONCURRENCY} keep-alive clients`,
+          `${server}, ${nodes} nodes: through the HTTP server (production build, scripts/web-server.ts with its API fast path), ${CONCURRENCY} keep-alive clients`,
           run.http.rows,
           (name) => {
             const row = run.http!.rows.find((candidate) => candidate.name === name);
             return `[${row?.content_encoding ?? 'identity'}${row?.decodes ? '' : ', DOES NOT DECODE TO JSON'}]`;
           },
         );
-        console.log(`home page in Chromium (target ≤ 1000 ms): first view ${run.http.home.first_ms} ms, median of the next five ${run.http.home.median_ms} ms (${run.http.home.runs_ms.join(', ')})`);
+        printLoadTable(
+          `${server}, ${nodes} nodes: the same through Next.js' router (PEERSCOPE_API_FAST_PATH=0), for comparison`,
+          run.http.via_next,
+          (name) => `[${run.http!.via_next.find((row) => row.name === name)?.content_encoding ?? 'identity'}]`,
+        );
+        const home = run.http.home!;
+        console.log(`\nhome page in Chromium (target ≤ 1000 ms): first view ${home.first_ms} ms, median of the next five ${home.median_ms} ms (${home.runs_ms.join(', ')})`);
       }
     }
   } finally {
@@ -448,20 +502,20 @@ for (const server of SERVERS) {
   }
 }
 
-console.log('\nwork per request (in-process; statements, rows read, buffers touched per request, from pg_stat_database): flat from 10k to 1M');
+console.log('\nwork per request, in-process: p50 latency · CPU ms of this process (handlers and load generator) · SQL statements · rows read · buffers touched (pg_stat_database of the throwaway database). Flat from 10k to 1M = the request does no work that grows with the network.');
 for (const server of [...new Set(runs.map((run) => run.server))]) {
   const sized = runs.filter((run) => run.server === server);
-  console.log(`\n${server}: ${'route'.padEnd(26)} ${sized.map((run) => pad(`${run.nodes / 1000}k p50 · stmts · rows · bufs`, 34)).join('')}`);
+  console.log(`\n${server}: ${'route'.padEnd(26)} ${sized.map((run) => pad(`${run.nodes / 1000}k: p50 · cpu · stmts · rows · bufs`, 44)).join('')}`);
   for (const item of CASES) {
     const cells = sized.map((run) => {
       const row = run.in_process.find((candidate) => candidate.name === item.name)!;
-      if (!row) return pad('-', 34);
-      return pad(`${row.fresh.p50_ms} ms · ${row.per_request.statements} · ${row.per_request.rows} · ${row.per_request.buffers}`, 34);
+      if (!row) return pad('-', 44);
+      return pad(`${row.fresh.p50_ms} ms · ${row.fresh.cpu_ms_per_request} · ${row.per_request.statements} · ${row.per_request.rows} · ${row.per_request.buffers}`, 44);
     });
     console.log(`${' '.repeat(server.length + 2)}${item.name.padEnd(26)} ${cells.join('')}`);
   }
-  console.log(`${' '.repeat(server.length + 2)}${'snapshot writer'.padEnd(26)} ${sized.map((run) => pad(`${run.snapshot_ms} ms (nodes body ${(run.snapshot_body_bytes.nodes ?? 0) / 1e6} MB, br ${(run.snapshot_body_bytes['nodes.br'] ?? 0) / 1e6} MB)`, 34)).join('')}`);
-  console.log(`${' '.repeat(server.length + 2)}${'seeding'.padEnd(26)} ${sized.map((run) => pad(`${run.seed_ms} ms`, 34)).join('')}`);
+  console.log(`${' '.repeat(server.length + 2)}${'snapshot writer'.padEnd(26)} ${sized.map((run) => pad(`${run.snapshot_ms} ms (body ${((run.snapshot_body_bytes.nodes ?? 0) / 1e6).toFixed(1)} MB, br ${((run.snapshot_body_bytes['nodes.br'] ?? 0) / 1e6).toFixed(2)} MB)`, 44)).join('')}`);
+  console.log(`${' '.repeat(server.length + 2)}${'seeding'.padEnd(26)} ${sized.map((run) => pad(`${run.seed_ms} ms`, 44)).join('')}`);
 }
 
 console.log('\nplans of nodes.json (EXPLAIN, every filter × sort × order × page, and exact counts):');
@@ -476,6 +530,6 @@ for (const run of runs) {
 mkdirSync('bench-results', { recursive: true });
 writeFileSync('bench-results/api.json', `${JSON.stringify({ sizes: SIZES, concurrency: CONCURRENCY, load_ms: LOAD_MS, runs, at: new Date().toISOString() }, null, 2)}\n`);
 console.log('\nwrote bench-results/api.json');
-const undecodable = runs.flatMap((run) => run.http?.rows ?? []).filter((row) => !row.decodes);
+const undecodable = runs.flatMap((run) => [...(run.http?.rows ?? []), ...(run.http?.via_next ?? [])]).filter((row) => !row.decodes);
 if (undecodable.length) console.log(`\nNOT JSON after one decode over HTTP: ${undecodable.map((row) => row.name).join(', ')}`);
 if (seqScans > 0 || undecodable.length) process.exitCode = 1;

@@ -11,6 +11,7 @@ import type { TLSSocket } from 'node:tls';
 import { parseArgs } from 'node:util';
 import { ENCODING_RELAY_HEADER } from '../lib/api/encoding';
 import { newPeerKey, PEER_HEADER, PEER_KEY_ENV, peerHeaderValue } from '../lib/http/client-ip';
+import { serveFastApi, type FastRoutes } from './lib/api-fast-path';
 
 const { values } = parseArgs({
   options: {
@@ -44,6 +45,15 @@ function relayContentEncoding(response: ServerResponse): void {
   }) as ServerResponse['setHeader'];
 }
 
+/** Public JSON routes served without Next.js' router (scripts/lib/api-fast-path.ts); PEERSCOPE_API_FAST_PATH=0 turns it off. */
+const FAST_ROUTES: FastRoutes = {
+  '/api/stats.json': () => import('../app/api/stats.json/route'),
+  '/api/countries.json': () => import('../app/api/countries.json/route'),
+  '/api/nodes.json': () => import('../app/api/nodes.json/route'),
+  '/api/v1/snapshots/latest/': () => import('../app/api/v1/snapshots/latest/route'),
+  '/api/v1/snapshots/latest': () => import('../app/api/v1/snapshots/latest/route'),
+};
+
 async function main(): Promise<void> {
   const port = Number(values.port);
   // As `next start` / `next dev` do, before Next is loaded.
@@ -52,10 +62,12 @@ async function main(): Promise<void> {
   const app = next({ dev: values.dev, dir: process.cwd(), hostname: values.hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const fastPath = !values.dev && process.env.PEERSCOPE_API_FAST_PATH !== '0';
   const server = createServer((request, response) => {
     stamp(request);
     relayContentEncoding(response);
-    handle(request, response).catch((error: unknown) => {
+    const served = fastPath ? serveFastApi(request, response, FAST_ROUTES) : Promise.resolve(false);
+    served.then((done) => (done ? undefined : handle(request, response))).catch((error: unknown) => {
       console.error('[web] request failed:', error);
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
       response.end('{"error":"Internal error","details":"Something went wrong on our side."}');
