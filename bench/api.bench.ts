@@ -474,7 +474,14 @@ for (const server of SERVERS) {
   try {
     for (const nodes of SIZES) {
       const withHttp = !httpDone && nodes === HTTP_NODES;
-      const run = await benchSize(adminUrl, server, nodes, withHttp);
+      let run: SizeRun;
+      try {
+        run = await benchSize(adminUrl, server, nodes, withHttp);
+      } catch (error) {
+        console.log(`[${server} ${nodes}] FAILED: ${(error as Error).stack ?? error}`);
+        process.exitCode = 1;
+        continue;
+      }
       if (withHttp) httpDone = true;
       runs.push(run);
       printLoadTable(

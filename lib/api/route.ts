@@ -15,7 +15,7 @@ import { describeZodError, jsonError } from '../http/responses';
 import { recordApiRequest, routeLabel } from '../metrics';
 import { getRateLimiter, RATE_LIMIT_HOUR_MS, type RateLimitResult } from '../ratelimit';
 import { errorResponse } from './errors';
-import { COMPRESSION_THRESHOLD_BYTES, encodedEtag, ENCODING_RELAY_HEADER, ifNoneMatchesJson, negotiateEncoding } from './encoding';
+import { bufferResponse, COMPRESSION_THRESHOLD_BYTES, encodedEtag, ENCODING_RELAY_HEADER, ifNoneMatchesJson, negotiateEncoding } from './encoding';
 import { PreparedJson, TimestampedJson } from './etag';
 import { corsHeaders, NO_STORE, PUBLIC_CACHE_CONTROL, rateLimitHeaders, withHeaders } from './headers';
 
@@ -157,7 +157,7 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
         bodyHeaders['Content-Encoding'] = coding;
         bodyHeaders[ENCODING_RELAY_HEADER] = coding;
       }
-      return finish(new Response(request.method === 'HEAD' ? null : (body as unknown as BodyInit), { headers: bodyHeaders }));
+      return finish(bufferResponse(request.method === 'HEAD' ? null : body, { headers: bodyHeaders }));
     } catch (error) {
       return finish(errorResponse(error, url.pathname));
     }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ENCODING_RELAY_HEADER } from '../../lib/api/encoding';
+import { ENCODING_RELAY_HEADER, responseBuffer } from '../../lib/api/encoding';
 import { API_CSP, SECURITY_HEADERS } from '../../lib/http/security-headers';
 
 /**
@@ -57,7 +57,9 @@ export async function serveFastApi(message: IncomingMessage, response: ServerRes
     if (name === ENCODING_RELAY_HEADER) return;
     headers[name] = value;
   });
-  const body = message.method === 'HEAD' || answer.status === 304 || answer.status === 204 ? null : Buffer.from(await answer.arrayBuffer());
+  const direct = responseBuffer(answer);
+  if (direct) void answer.body?.cancel();
+  const body = message.method === 'HEAD' || answer.status === 304 || answer.status === 204 ? null : (direct ?? Buffer.from(await answer.arrayBuffer()));
   if (body) headers['content-length'] = String(body.byteLength);
   response.writeHead(answer.status, headers);
   response.end(body ?? undefined);
