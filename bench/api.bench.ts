@@ -14,7 +14,8 @@
  *   database), printed as a 10k / 100k / 1M table to show it stays flat;
  * - at 100k on the first server: the same routes through the real HTTP server (the
  *   production build behind scripts/web-server.ts, as `npm start` runs it; built
- *   first when missing or stale), and the home page in Chromium (Playwright).
+ *   first when missing or stale), also with its API fast path off (through Next.js'
+ *   router), and the home page in Chromium (Playwright).
  *
  * Targets are printed next to the results with the ratio to issue 13's measured
  * starting point. Writes bench-results/api.json; exits 1 on a sequential scan.
@@ -23,10 +24,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg } from 'node:os';
 import path from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import postgres from 'postgres';
 import { clearResponseCache } from '../lib/api/response-cache';
 import { clearSnapshotCache } from '../lib/api/snapshot-cache';
@@ -47,6 +49,8 @@ const SERVERS = (process.env.BENCH_SERVERS ?? 'postgres,embedded').split(',').ma
 const LOAD_MS = Number(process.env.BENCH_LOAD_MS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const HTTP = process.env.BENCH_HTTP !== '0';
+/** The size at which the HTTP server and the browser are measured. */
+const HTTP_NODES = Number(process.env.BENCH_HTTP_NODES ?? 100_000);
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BROWSER_ACCEPT = 'gzip, deflate, br, zstd';
 
@@ -71,6 +75,8 @@ interface LoadCase {
   env?: Record<string, string>;
   /** Not run through the HTTP server (its environment is the production one). */
   inProcessOnly?: boolean;
+  /** Skipped above this many nodes (a 79 MB body 20 times at once at 1M measures memory copies, not the API). */
+  maxNodes?: number;
   module: () => Promise<{ GET: (request: Request) => Promise<Response> }>;
 }
 
@@ -93,7 +99,7 @@ const CASES: LoadCase[] = [
   { name: 'nodes.json version= unc.', path: '/api/nodes.json?version=Satoshi:27&sort=uptime_percentage&order=asc', headers: BR, env: UNCACHED, inProcessOnly: true, target: NODES_TARGET, module: NODES_ROUTE },
   { name: 'nodes.json p10 unc.', path: '/api/nodes.json?page=10&sort=tier', headers: BR, env: UNCACHED, inProcessOnly: true, target: NODES_TARGET, module: NODES_ROUTE },
   { name: 'snapshots/latest br', path: '/api/v1/snapshots/latest/', headers: BR, target: { rps: 50, p99: 500 }, before: { rps: 2.9, p99: 8124 }, module: () => import('../app/api/v1/snapshots/latest/route') },
-  { name: 'snapshots/latest identity', path: '/api/v1/snapshots/latest/', target: { rps: 50, p99: 500 }, before: { rps: 2.9, p99: 8124 }, module: () => import('../app/api/v1/snapshots/latest/route') },
+  { name: 'snapshots/latest identity', path: '/api/v1/snapshots/latest/', maxNodes: 100_000, target: { rps: 50, p99: 500 }, before: { rps: 2.9, p99: 8124 }, module: () => import('../app/api/v1/snapshots/latest/route') },
 ];
 
 function percentile(sorted: number[], p: number): number {
@@ -107,10 +113,13 @@ interface LoadResult {
   rps: number;
   p50_ms: number;
   p99_ms: number;
+  /** CPU time per request of the answering process(es) (user + system): the work, whatever the machine's load */
+  cpu_ms_per_request: number;
 }
 
 /** Keeps CONCURRENCY requests in flight for LOAD_MS: req/s and latency percentiles. */
-async function load(send: (client: number) => Promise<{ status: number; bytes: number }>): Promise<LoadResult> {
+async function load(send: (client: number) => Promise<{ status: number; bytes: number }>, cpuMs: () => number = ownCpuMs): Promise<LoadResult> {
+  const cpuBefore = cpuMs();
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let bytes = 0;
@@ -126,8 +135,10 @@ async function load(send: (client: number) => Promise<{ status: number; bytes: n
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, (_, index) => client(index)));
   const elapsed = performance.now() - started;
+  const cpu = cpuMs() - cpuBefore;
   latencies.sort((a, b) => a - b);
   return {
+    cpu_ms_per_request: +(cpu / Math.max(1, latencies.length)).toFixed(3),
     requests: latencies.length,
     statuses,
     bytes,
@@ -135,6 +146,37 @@ async function load(send: (client: number) => Promise<{ status: number; bytes: n
     p50_ms: +percentile(latencies, 50).toFixed(1),
     p99_ms: +percentile(latencies, 99).toFixed(1),
   };
+}
+
+/** This process's CPU time in ms (in-process runs: handlers and load generator together). */
+function ownCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+/** CPU time in ms of a process and all its descendants (the web server: tsx and the node process it runs), from /proc. */
+function treeCpuMs(rootPid: number): number {
+  const ticks = 100; // USER_HZ on Linux
+  const parents = new Map<number, number>();
+  const cpu = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(entry), Number(fields[1]));
+      cpu.set(Number(entry), ((Number(fields[11]) + Number(fields[12])) / ticks) * 1000);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = 0;
+  const inTree = (pid: number): boolean => {
+    for (let current = pid, hops = 0; current > 1 && hops < 64; current = parents.get(current) ?? 0, hops += 1) if (current === rootPid) return true;
+    return false;
+  };
+  for (const [pid, ms] of cpu) if (inTree(pid)) total += ms;
+  return total;
 }
 
 /** Each client its own address, so the anonymous rate limit (one bucket per address) never bites. */
@@ -163,10 +205,10 @@ interface InProcessRow {
 }
 
 /** The route handlers in this process, one case after the other; database work per request from pg_stat_database. */
-async function inProcessLoad(url: string, admin: Sql, name: string): Promise<InProcessRow[]> {
+async function inProcessLoad(url: string, admin: Sql, name: string, nodes: number): Promise<InProcessRow[]> {
   process.env.DATABASE_URL = url;
   const rows: InProcessRow[] = [];
-  for (const item of CASES) {
+  for (const item of CASES.filter((candidate) => candidate.maxNodes === undefined || nodes <= candidate.maxNodes)) {
     const { GET } = await item.module();
     process.env.API_RESPONSE_CACHE_MS = item.env?.API_RESPONSE_CACHE_MS ?? '1000'; // as in production
     clearResponseCache();
@@ -222,6 +264,30 @@ interface HttpRow {
   fresh: LoadResult;
   revalidated: LoadResult | null;
   content_encoding: string | null;
+  /** The body, decoded once per its Content-Encoding, is JSON (no double compression on the way). */
+  decodes: boolean;
+}
+
+function decodesToJson(url: string, headers: Record<string, string>): Promise<boolean> {
+  return new Promise((resolve) => {
+    http
+      .get(url, { headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          try {
+            const raw = Buffer.concat(chunks);
+            const coding = response.headers['content-encoding'];
+            const body = coding === 'br' ? brotliDecompressSync(raw) : coding === 'gzip' ? gunzipSync(raw) : raw;
+            JSON.parse(body.toString('utf8'));
+            resolve(true);
+          } catch {
+            resolve(false);
+          }
+        });
+      })
+      .on('error', () => resolve(false));
+  });
 }
 
 function httpGet(agent: http.Agent, localAddress: string, url: string, headers: Record<string, string>) {
@@ -238,19 +304,21 @@ function httpGet(agent: http.Agent, localAddress: string, url: string, headers: 
 }
 
 /** The same cases through the real HTTP server; every client its own loopback address and keep-alive connection. */
-async function httpLoad(base: string): Promise<HttpRow[]> {
+async function httpLoad(base: string, serverPid: number, include: (name: string) => boolean): Promise<HttpRow[]> {
+  const serverCpu = () => treeCpuMs(serverPid);
   const agents = Array.from({ length: CONCURRENCY }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
   const address = (client: number) => `127.0.0.${client + 2}`;
   const rows: HttpRow[] = [];
   try {
-    for (const item of CASES.filter((candidate) => !candidate.inProcessOnly)) {
+    for (const item of CASES.filter((candidate) => !candidate.inProcessOnly && include(candidate.name))) {
       const headers = item.headers ?? {};
       const first = await httpGet(agents[0]!, address(0), `${base}${item.path}`, headers);
+      const decodes = await decodesToJson(`${base}${item.path}`, headers);
       const send = (extra: Record<string, string>) => (client: number) => httpGet(agents[client]!, address(client), `${base}${item.path}`, { ...headers, ...extra });
-      const fresh = await load(send({}));
+      const fresh = await load(send({}), serverCpu);
       const etag = first.headers.etag;
-      const revalidated = typeof etag === 'string' ? await load(send({ 'if-none-match': etag })) : null;
-      rows.push({ name: item.name, fresh, revalidated, content_encoding: (first.headers['content-encoding'] as string | undefined) ?? null });
+      const revalidated = typeof etag === 'string' ? await load(send({ 'if-none-match': etag }), serverCpu) : null;
+      rows.push({ name: item.name, fresh, revalidated, content_encoding: (first.headers['content-encoding'] as string | undefined) ?? null, decodes });
     }
   } finally {
     for (const agent of agents) agent.destroy();
@@ -280,7 +348,16 @@ async function homePageTiming(base: string): Promise<{ first_ms: number; median_
   }
 }
 
+/** The main routes, also measured through Next.js' router (the web server's fast path off) for comparison. */
+const VIA_NEXT_CASES = new Set(['stats.json', 'countries.json', 'nodes.json', 'snapshots/latest br']);
+
 async function httpAndBrowser(url: string) {
+  const fast = await httpRun(url, true);
+  const viaNext = await httpRun(url, false);
+  return { ...fast, via_next: viaNext.rows };
+}
+
+async function httpRun(url: string, fastPath: boolean) {
   await ensureProductionBuild();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -289,11 +366,12 @@ async function httpAndBrowser(url: string) {
     DATABASE_URL: url,
     NODE_ENV: 'production',
     NEXT_TELEMETRY_DISABLED: '1',
+    PEERSCOPE_API_FAST_PATH: fastPath ? '1' : '0',
   });
   try {
     await waitForHttp(`${base}/api/health`, { process: server, timeoutMs: 120_000 });
-    const home = await homePageTiming(base);
-    const rows = await httpLoad(base);
+    const home = fastPath ? await homePageTiming(base) : null;
+    const rows = await httpLoad(base, server.child.pid!, fastPath ? () => true : (name) => VIA_NEXT_CASES.has(name));
     return { rows, home };
   } finally {
     await server.stop(10_000);
@@ -334,7 +412,7 @@ async function benchSize(adminUrl: string, server: string, nodes: number, withHt
     console.log(`[${server} ${nodes}] seeded in ${seedMs} ms, snapshot written in ${snapshotMs} ms; checking plans…`);
     const plans = await checkNodePlans(sql);
     console.log(`[${server} ${nodes}] ${plans.length} plans, ${plans.filter((plan) => plan.seq_scan).length} with a sequential scan; route load…`);
-    const inProcess = await inProcessLoad(url.toString(), admin, name);
+    const inProcess = await inProcessLoad(url.toString(), admin, name, nodes);
     const http = withHttp ? await httpAndBrowser(url.toString()) : undefined;
     return { server, nodes, seed_ms: seedMs, snapshot_ms: snapshotMs, snapshot_body_bytes: bodyBytes, plans, in_process: inProcess, http, load_average: loadavg().map((value) => +value.toFixed(2)) };
   } finally {
@@ -361,7 +439,7 @@ const pad = (value: unknown, width: number) => String(value).padStart(width);
 
 function printLoadTable(title: string, rows: { name: string; fresh: LoadResult; revalidated: LoadResult | null }[], extra?: (name: string) => string) {
   console.log(`\n${title}`);
-  console.log(`${'route'.padEnd(26)} ${pad('bytes', 9)} ${pad('req/s', 8)} ${pad('p50', 7)} ${pad('p99', 7)}  ${'target'.padEnd(16)} ${'vs issue'.padEnd(22)} ${pad('304/s', 7)}  verdict`);
+  console.log(`${'route'.padEnd(26)} ${pad('bytes', 9)} ${pad('req/s', 8)} ${pad('p50', 7)} ${pad('p99', 7)} ${pad('cpu ms', 7)}  ${'target'.padEnd(16)} ${'vs issue'.padEnd(26)} ${pad('304/s', 7)}  verdict`);
   for (const row of rows) {
     const item = CASES.find((candidate) => candidate.name === row.name)!;
     const target = item.target ? `≥${item.target.rps}/s p99≤${item.target.p99}` : '-';
@@ -369,7 +447,7 @@ function printLoadTable(title: string, rows: { name: string; fresh: LoadResult; 
     const errors = Object.entries(row.fresh.statuses).filter(([status]) => status !== '200');
     const verdict = errors.length ? `ERRORS ${JSON.stringify(Object.fromEntries(errors))}` : item.target ? (row.fresh.rps >= item.target.rps && row.fresh.p99_ms <= item.target.p99 ? 'meets' : 'misses') : '';
     console.log(
-      `${row.name.padEnd(26)} ${pad(row.fresh.bytes, 9)} ${pad(row.fresh.rps, 8)} ${pad(row.fresh.p50_ms, 7)} ${pad(row.fresh.p99_ms, 7)}  ${target.padEnd(16)} ${versus.padEnd(22)} ${pad(row.revalidated?.rps ?? '-', 7)}  ${verdict}${extra ? ` ${extra(row.name)}` : ''}`,
+      `${row.name.padEnd(26)} ${pad(row.fresh.bytes, 9)} ${pad(row.fresh.rps, 8)} ${pad(row.fresh.p50_ms, 7)} ${pad(row.fresh.p99_ms, 7)} ${pad(row.fresh.cpu_ms_per_request, 7)}  ${target.padEnd(16)} ${versus.padEnd(26)} ${pad(row.revalidated?.rps ?? '-', 7)}  ${verdict}${extra ? ` ${extra(row.name)}` : ''}`,
     );
   }
 }
@@ -395,8 +473,15 @@ for (const server of SERVERS) {
   }
   try {
     for (const nodes of SIZES) {
-      const withHttp = !httpDone && nodes === 100_000;
-      const run = await benchSize(adminUrl, server, nodes, withHttp);
+      const withHttp = !httpDone && nodes === HTTP_NODES;
+      let run: SizeRun;
+      try {
+        run = await benchSize(adminUrl, server, nodes, withHttp);
+      } catch (error) {
+        console.log(`[${server} ${nodes}] FAILED: ${(error as Error).stack ?? error}`);
+        process.exitCode = 1;
+        continue;
+      }
       if (withHttp) httpDone = true;
       runs.push(run);
       printLoadTable(
@@ -405,11 +490,20 @@ for (const server of SERVERS) {
       );
       if (run.http) {
         printLoadTable(
-          `${server}, ${nodes} nodes: through the HTTP server (production build, scripts/web-server.ts), ${CONCURRENCY} keep-alive clients`,
+          `${server}, ${nodes} nodes: through the HTTP server (production build, scripts/web-server.ts with its API fast path), ${CONCURRENCY} keep-alive clients`,
           run.http.rows,
-          (name) => `[${run.http!.rows.find((row) => row.name === name)?.content_encoding ?? 'identity'}]`,
+          (name) => {
+            const row = run.http!.rows.find((candidate) => candidate.name === name);
+            return `[${row?.content_encoding ?? 'identity'}${row?.decodes ? '' : ', DOES NOT DECODE TO JSON'}]`;
+          },
         );
-        console.log(`home page in Chromium (target ≤ 1000 ms): first view ${run.http.home.first_ms} ms, median of the next five ${run.http.home.median_ms} ms (${run.http.home.runs_ms.join(', ')})`);
+        printLoadTable(
+          `${server}, ${nodes} nodes: the same through Next.js' router (PEERSCOPE_API_FAST_PATH=0), for comparison`,
+          run.http.via_next,
+          (name) => `[${run.http!.via_next.find((row) => row.name === name)?.content_encoding ?? 'identity'}]`,
+        );
+        const home = run.http.home!;
+        console.log(`\nhome page in Chromium (target ≤ 1000 ms): first view ${home.first_ms} ms, median of the next five ${home.median_ms} ms (${home.runs_ms.join(', ')})`);
       }
     }
   } finally {
@@ -417,20 +511,20 @@ for (const server of SERVERS) {
   }
 }
 
-console.log('\nwork per request (in-process; statements, rows read, buffers touched per request, from pg_stat_database): flat from 10k to 1M');
+console.log('\nwork per request, in-process: p50 latency · CPU ms of this process (handlers and load generator) · SQL statements · rows read · buffers touched (pg_stat_database of the throwaway database). Flat from 10k to 1M = the request does no work that grows with the network.');
 for (const server of [...new Set(runs.map((run) => run.server))]) {
   const sized = runs.filter((run) => run.server === server);
-  console.log(`\n${server}: ${'route'.padEnd(26)} ${sized.map((run) => pad(`${run.nodes / 1000}k p50 · stmts · rows · bufs`, 34)).join('')}`);
+  console.log(`\n${server}: ${'route'.padEnd(26)} ${sized.map((run) => pad(`${run.nodes / 1000}k: p50 · cpu · stmts · rows · bufs`, 44)).join('')}`);
   for (const item of CASES) {
     const cells = sized.map((run) => {
       const row = run.in_process.find((candidate) => candidate.name === item.name)!;
-      if (!row) return pad('-', 34);
-      return pad(`${row.fresh.p50_ms} ms · ${row.per_request.statements} · ${row.per_request.rows} · ${row.per_request.buffers}`, 34);
+      if (!row) return pad('-', 44);
+      return pad(`${row.fresh.p50_ms} ms · ${row.fresh.cpu_ms_per_request} · ${row.per_request.statements} · ${row.per_request.rows} · ${row.per_request.buffers}`, 44);
     });
     console.log(`${' '.repeat(server.length + 2)}${item.name.padEnd(26)} ${cells.join('')}`);
   }
-  console.log(`${' '.repeat(server.length + 2)}${'snapshot writer'.padEnd(26)} ${sized.map((run) => pad(`${run.snapshot_ms} ms (nodes body ${(run.snapshot_body_bytes.nodes ?? 0) / 1e6} MB, br ${(run.snapshot_body_bytes['nodes.br'] ?? 0) / 1e6} MB)`, 34)).join('')}`);
-  console.log(`${' '.repeat(server.length + 2)}${'seeding'.padEnd(26)} ${sized.map((run) => pad(`${run.seed_ms} ms`, 34)).join('')}`);
+  console.log(`${' '.repeat(server.length + 2)}${'snapshot writer'.padEnd(26)} ${sized.map((run) => pad(`${run.snapshot_ms} ms (body ${((run.snapshot_body_bytes.nodes ?? 0) / 1e6).toFixed(1)} MB, br ${((run.snapshot_body_bytes['nodes.br'] ?? 0) / 1e6).toFixed(2)} MB)`, 44)).join('')}`);
+  console.log(`${' '.repeat(server.length + 2)}${'seeding'.padEnd(26)} ${sized.map((run) => pad(`${run.seed_ms} ms`, 44)).join('')}`);
 }
 
 console.log('\nplans of nodes.json (EXPLAIN, every filter × sort × order × page, and exact counts):');
@@ -445,4 +539,6 @@ for (const run of runs) {
 mkdirSync('bench-results', { recursive: true });
 writeFileSync('bench-results/api.json', `${JSON.stringify({ sizes: SIZES, concurrency: CONCURRENCY, load_ms: LOAD_MS, runs, at: new Date().toISOString() }, null, 2)}\n`);
 console.log('\nwrote bench-results/api.json');
-if (seqScans > 0) process.exitCode = 1;
+const undecodable = runs.flatMap((run) => [...(run.http?.rows ?? []), ...(run.http?.via_next ?? [])]).filter((row) => !row.decodes);
+if (undecodable.length) console.log(`\nNOT JSON after one decode over HTTP: ${undecodable.map((row) => row.name).join(', ')}`);
+if (seqScans > 0 || undecodable.length) process.exitCode = 1;

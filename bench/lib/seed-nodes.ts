@@ -18,7 +18,7 @@ export async function seedBenchNodes(sql: Sql, count: number, snapshots = 1008):
         70015 + g % 2, '/Satoshi:' || (20 + g % 8) || '.0.0/', (g % 1100)::numeric, 870000 - g % 5,
         (array['US','DE','FR','NL','CA','GB','JP','SG','CH','FI'])[1 + g % 10],
         (array['United States','Germany','France','Netherlands','Canada','United Kingdom','Japan','Singapore','Switzerland','Finland'])[1 + g % 10],
-        (g % 180) - 89.5, (g % 360) - 179.5, 1000 + g % 5000, 10 + g % 300, g % 101, g % 101, (g * 7919) % 1000,
+        (g % 180) - 89.5, (g % 360) - 179.5, 1000 + g % 5000, 10 + g % 300, g % 101, g % 101, (g::bigint * 7919) % 1000,
         (array['diamond','gold','silver','bronze','standard'])[1 + g % 5],
         case when g % 10 < 7 then g end,
         now() - (g % 1000) * interval '1 minute', now() - (g % 5000) * interval '1 hour',

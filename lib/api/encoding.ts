@@ -8,6 +8,43 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
  */
 export type ContentCoding = 'br' | 'gzip' | 'identity';
 
+/**
+ * Next.js drops Content-Encoding (and Content-Length) from route handler responses,
+ * so an encoded body sent through it would reach the client unlabelled (and be
+ * gzipped again). Our web server (scripts/web-server.ts) turns this header back into
+ * Content-Encoding before the response starts; apiRoute encodes bodies only for
+ * requests that came through it (socket-stamped), and sends identity otherwise
+ * (plain `next start`, Vercel: the platform or Next.js compresses).
+ */
+export const ENCODING_RELAY_HEADER = 'x-peerscope-content-encoding';
+
+const RESPONSE_BODIES = new WeakMap<Response, Buffer>();
+
+/**
+ * A response whose body is `body`, streamed without copying it (undici copies a
+ * buffer given to new Response(), 8 MB per request for a snapshot answer), and
+ * remembered so the web server's fast path can write the buffer itself.
+ */
+export function bufferResponse(body: Buffer | null, init: ResponseInit): Response {
+  const stream =
+    body === null
+      ? null
+      : new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(body);
+            controller.close();
+          },
+        });
+  const response = new Response(stream, init);
+  if (body !== null) RESPONSE_BODIES.set(response, body);
+  return response;
+}
+
+/** The buffer a bufferResponse() was made with (undefined for any other response). */
+export function responseBuffer(response: Response): Buffer | undefined {
+  return RESPONSE_BODIES.get(response);
+}
+
 /** Bodies smaller than this go out uncompressed (the framing costs more than it saves). */
 export const COMPRESSION_THRESHOLD_BYTES = 1024;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientBucket, clientIp } from '../http/client-ip';
+import { clientBucket, clientIp, socketStamp } from '../http/client-ip';
 import {
   API_KEY_REJECTIONS,
   ApiKeyUsageRecorder,
@@ -15,7 +15,7 @@ import { describeZodError, jsonError } from '../http/responses';
 import { recordApiRequest, routeLabel } from '../metrics';
 import { getRateLimiter, RATE_LIMIT_HOUR_MS, type RateLimitResult } from '../ratelimit';
 import { errorResponse } from './errors';
-import { COMPRESSION_THRESHOLD_BYTES, encodedEtag, ifNoneMatchesJson, negotiateEncoding } from './encoding';
+import { bufferResponse, COMPRESSION_THRESHOLD_BYTES, encodedEtag, ENCODING_RELAY_HEADER, ifNoneMatchesJson, negotiateEncoding } from './encoding';
 import { PreparedJson, TimestampedJson } from './etag';
 import { corsHeaders, NO_STORE, PUBLIC_CACHE_CONTROL, rateLimitHeaders, withHeaders } from './headers';
 
@@ -81,7 +81,8 @@ async function anonymousLimit(): Promise<number> {
  * If-None-Match gets 304 without a body. JSON answers of 1 KB or more go out
  * brotli- or gzip-compressed to clients that ask (Accept-Encoding; compressed forms
  * of cached answers are made once), with Vary: Accept-Encoding and one ETag per
- * coding. Next.js' own gzip leaves a response with Content-Encoding alone.
+ * coding, when the request came through our web server (see ENCODING_RELAY_HEADER);
+ * Next.js' own gzip leaves a response with Content-Encoding alone.
  */
 export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObject<{}>>(
   definition: ApiRouteDefinition<QS, PS>,
@@ -145,13 +146,18 @@ export function apiRoute<QS extends z.ZodType, PS extends z.ZodType = z.ZodObjec
       if (result instanceof Response) return finish(result);
       headers['Cache-Control'] = PUBLIC_CACHE_CONTROL;
       const prepared = result instanceof PreparedJson ? result : result instanceof TimestampedJson ? result.at() : PreparedJson.of(result);
-      const coding = prepared.byteLength >= COMPRESSION_THRESHOLD_BYTES ? negotiateEncoding(request.headers.get('accept-encoding')) : 'identity';
+      // Encoded here only when our web server relays the coding (ENCODING_RELAY_HEADER).
+      const relayed = socketStamp(request.headers) !== undefined;
+      const coding = relayed && prepared.byteLength >= COMPRESSION_THRESHOLD_BYTES ? negotiateEncoding(request.headers.get('accept-encoding')) : 'identity';
       headers.ETag = encodedEtag(prepared.tag, coding);
       if (ifNoneMatchesJson(request.headers.get('if-none-match'), prepared.tag)) return finish(new Response(null, { status: 304 }));
       const body = await prepared.body(coding);
       const bodyHeaders: Record<string, string> = { 'Content-Type': 'application/json', 'Content-Length': String(body.byteLength) };
-      if (coding !== 'identity') bodyHeaders['Content-Encoding'] = coding;
-      return finish(new Response(request.method === 'HEAD' ? null : (body as unknown as BodyInit), { headers: bodyHeaders }));
+      if (coding !== 'identity') {
+        bodyHeaders['Content-Encoding'] = coding;
+        bodyHeaders[ENCODING_RELAY_HEADER] = coding;
+      }
+      return finish(bufferResponse(request.method === 'HEAD' ? null : body, { headers: bodyHeaders }));
     } catch (error) {
       return finish(errorResponse(error, url.pathname));
     }

@@ -127,6 +127,17 @@ describe(`API at scale: compression, ETags and per-snapshot caches on ${testBack
     assert.equal(checked, 4 * 3 * 3 * 3 * 5);
   });
 
+  it('encodes only for requests that came through our web server (it relays the coding past Next.js)', async () => {
+    const stamped = await getNodes(request('/api/nodes.json', { 'accept-encoding': 'br' }));
+    assert.equal(stamped.headers.get('content-encoding'), 'br');
+    assert.equal(stamped.headers.get('x-peerscope-content-encoding'), 'br', 'what scripts/web-server.ts turns back into Content-Encoding');
+    const direct = await getNodes(new Request('http://localhost/api/nodes.json', { headers: { 'accept-encoding': 'br' } }));
+    assert.equal(direct.status, 200);
+    assert.equal(direct.headers.get('content-encoding'), null, 'plain next start / Vercel: the platform compresses');
+    assert.equal(direct.headers.get('x-peerscope-content-encoding'), null);
+    JSON.parse(await direct.text());
+  });
+
   it('sends small bodies uncompressed whatever is asked', async () => {
     const small = await getNodes(request('/api/nodes.json?country=ZZ', { 'accept-encoding': 'br, gzip' }));
     assert.equal(small.status, 200);
