@@ -4,6 +4,7 @@ import { addressKey } from '../crawler/types';
 import { consensusHeight } from './aggregates';
 import { asnLabel, round, servicesHex, unixSeconds } from './format';
 import type { NodeRef } from './node-ref';
+import { nodeSearchConditions } from './node-search';
 import type { NodesQuery } from './schemas';
 
 /** The columns every node view reads. */
@@ -173,7 +174,8 @@ function nodeFilters(sql: Sql, query: NodesQuery) {
     ${version && /^\d{1,9}$/.test(version) ? sql`and protocol_version = ${Number(version)}` : sql``}
     ${version && !/^\d{1,9}$/.test(version) ? sql`and user_agent ilike ${`%${likeLiteral(version)}%`}` : sql``}
     ${query.verified === undefined ? sql`` : query.verified ? sql`and verified` : sql`and not verified`}
-    ${query.online === undefined ? sql`` : query.online ? sql`and status = 'up'` : sql`and status <> 'up'`}`;
+    ${query.online === undefined ? sql`` : query.online ? sql`and status = 'up'` : sql`and status <> 'up'`}
+    ${nodeSearchConditions(sql, query)}`;
 }
 
 /** GET /api/nodes.json: one page of visible nodes, filtered and sorted. */

@@ -5,6 +5,7 @@ import { confirmQuerySchema } from '../auth/confirm-query';
 import { registrationQuerySchema } from '../nodes/register';
 import { moderationQuerySchema } from '../verification/service';
 import { nodeRefSchema } from './node-ref';
+import { nodeSearchFields } from './node-search';
 import { seedsQuerySchema } from './seeds';
 import { eventsQuerySchema, eventStreamQuerySchema } from '../events/schemas';
 
@@ -40,6 +41,8 @@ export const nodesQuerySchema = z.object({
   online: flag.optional(),
   sort: z.enum(NODE_SORTS).default('last_seen'),
   order: order.default('desc'),
+  // q, asn, network, services (issue 15): lib/api/node-search.ts
+  ...nodeSearchFields,
 });
 export type NodesQuery = z.infer<typeof nodesQuerySchema>;
 
