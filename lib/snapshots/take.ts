@@ -2,6 +2,7 @@ import type { Sql } from '../db/client';
 import { addressKey } from '../crawler/types';
 import { computeNetworkAggregates } from '../api/aggregates';
 import { computeCountryRows } from '../api/countries';
+import { computeStatsBreakdowns } from '../api/breakdowns';
 import { asnLabel, servicesNumber, unixSeconds } from '../api/format';
 import type { BitnodesSnapshotRow } from './bitnodes-format';
 
@@ -65,7 +66,7 @@ export function bitnodesRow(node: Omit<SnapshotNodeRow, 'ip' | 'port'>): Bitnode
  * after each pass; so does /api/cron/snapshots.
  */
 export async function takeNetworkSnapshot(sql: Sql, options: TakeSnapshotOptions): Promise<TakenSnapshot> {
-  const [aggregates, countriesOnline, countriesAll, online] = await Promise.all([
+  const [aggregates, countriesOnline, countriesAll, online, breakdowns] = await Promise.all([
     computeNetworkAggregates(sql),
     computeCountryRows(sql, true),
     computeCountryRows(sql, false),
@@ -74,18 +75,20 @@ export async function takeNetworkSnapshot(sql: Sql, options: TakeSnapshotOptions
              country, latitude, longitude, timezone, asn, organization_name
       from nodes where status = 'up' and not hidden
       order by id`,
+    computeStatsBreakdowns(sql),
   ]);
   const nodes: Record<string, BitnodesSnapshotRow> = {};
   for (const node of online) nodes[addressKey({ host: node.ip, port: node.port })] = bitnodesRow(node);
   const [row] = await sql<{ id: string; taken_at: Date }[]>`
     insert into network_snapshots (taken_at, total_nodes, online_nodes, latest_height, pass_duration_ms,
-      average_latency_ms, average_uptime, versions, countries, tiers, nodes, api_aggregates, countries_online, countries_all)
+      average_latency_ms, average_uptime, versions, countries, tiers, nodes, api_aggregates, countries_online, countries_all,
+      stats_breakdowns)
     values (${options.now}, ${aggregates.totalNodes}, ${aggregates.onlineNodes}, ${aggregates.latestHeight},
       ${options.passDurationMs === undefined ? null : Math.round(options.passDurationMs)},
       ${aggregates.averageLatencyMs}, ${aggregates.averageUptime},
       ${sql.json(aggregates.versions)}, ${sql.json(aggregates.countries)}, ${sql.json(aggregates.tiers)},
       ${sql.json(nodes as never)}, ${sql.json(aggregates as never)}, ${sql.json(countriesOnline as never)},
-      ${sql.json(countriesAll as never)})
+      ${sql.json(countriesAll as never)}, ${sql.json(breakdowns as never)})
     returning id, taken_at`;
   return {
     id: row!.id,
