@@ -182,11 +182,11 @@ describe('my nodes as a portfolio: filters, incidents paged as Horizen pages the
   });
 
   it('GET /api/nodes/{id}/downtimes honours Horizen\'s rows (it used to give 20 whatever rows said)', async () => {
-    const response = await downtimesRoute(request('/x?rows=10'), context({ id: ids.a }));
+    const response = await downtimesRoute(request('/x?rows=10'), context({ id: ids.a! }));
     const body = (await response.json()) as any;
     assert.deepEqual({ ...body, rows: body.rows.length }, { page: 1, total: 2, rowsperpage: 10, records: 12, rows: 10 });
-    const both = (await (await downtimesRoute(request('/x?rows=3&rowsperpage=5'), context({ id: ids.a }))).json()) as any;
+    const both = (await (await downtimesRoute(request('/x?rows=3&rowsperpage=5'), context({ id: ids.a! }))).json()) as any;
     assert.equal(both.rowsperpage, 3);
-    assert.equal((await downtimesRoute(request('/x?rows=101'), context({ id: ids.a }))).status, 400);
+    assert.equal((await downtimesRoute(request('/x?rows=101'), context({ id: ids.a! }))).status, 400);
   });
 });
