@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { GET as myNodesRoute } from '../../app/api/my-nodes/route';
-import { GET as incidentsRoute } from '../../app/api/my-nodes/incidents/route';
+import { GET as myNodesGet } from '../../app/api/my-nodes/route';
+import { GET as incidentsGet } from '../../app/api/my-nodes/incidents/route';
 import { GET as downtimesRoute } from '../../app/api/nodes/[id]/downtimes/route';
 import { closeSql } from '../../lib/db/client';
 import { authed, createTestUser, insertNode } from '../helpers/accounts';
 import { context, request } from '../helpers/api';
 import { assertMatchesContract, specExample } from '../helpers/contract';
 import { openMigratedTestDatabase, type TestDatabase } from '../helpers/database';
+
+type Handler = (request: Request) => Promise<Response>;
+const myNodesRoute: Handler = (request) => myNodesGet(request, {});
+const incidentsRoute: Handler = (request) => incidentsGet(request, {});
 
 const HOSTILE_LABEL = "=cmd|' /C calc'!A0";
 
@@ -60,7 +64,7 @@ describe('my nodes as a portfolio: filters, incidents paged as Horizen pages the
     await database.close();
   });
 
-  const get = async (handler: (request: Request) => Promise<Response>, path: string, token = alice.token) => {
+  const get = async (handler: Handler, path: string, token = alice.token) => {
     const response = await handler(authed(path, token));
     const text = await response.text();
     return { response, text, body: response.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : null };
@@ -148,7 +152,7 @@ describe('my nodes as a portfolio: filters, incidents paged as Horizen pages the
   });
 
   it('refuses hostile or invalid parameters with 400 {error, details}, never a 500', async () => {
-    const cases: [(request: Request) => Promise<Response>, string, RegExp][] = [
+    const cases: [Handler, string, RegExp][] = [
       [incidentsRoute, '?rows=0', /rows/],
       [incidentsRoute, '?rows=101', /rows/],
       [incidentsRoute, '?rows=abc', /rows/],
