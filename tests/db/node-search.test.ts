@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import postgres from 'postgres';
 import { after, before, describe, it } from 'node:test';
 import { GET as getNodes } from '../../app/api/nodes.json/route';
 import { listNodes } from '../../lib/api/nodes';
@@ -150,5 +152,35 @@ describe(`nodes.json search and filters (q, asn, network, services) on ${testBac
     assert.equal(result.pagination.limit, 2);
     assert.equal(result.total_nodes, 5);
     assert.deepEqual(Object.values(result.nodes).map((node) => node.pix_score), [null, null]);
+  });
+
+  it('without pg_trgm (not installable or not allowed) the migration only notes it and q still works, unindexed', async () => {
+    const { sql } = database;
+    const migration = readFileSync(new URL('../../supabase/migrations/20261126200000_node_search_filters.sql', import.meta.url), 'utf8');
+    const doBlock = migration.slice(migration.indexOf('do $$'), migration.lastIndexOf('end $$;') + 'end $$;'.length);
+    const role = `peerscope_no_create_${process.pid}_${Date.now()}`;
+    await sql`drop extension pg_trgm cascade`;
+    await sql.unsafe(`create role ${role} nologin`);
+    try {
+      const notices: string[] = [];
+      const observed = postgres(database.url, { max: 1, onnotice: (notice) => notices.push(String(notice.message)) });
+      try {
+        await observed.begin(async (tx) => {
+          await tx.unsafe(`set local role ${role}`);
+          await tx.unsafe(doBlock);
+        });
+      } finally {
+        await observed.end();
+      }
+      assert.ok(notices.some((notice) => /pg_trgm/.test(notice)), notices.join('; '));
+      const [index] = await sql`select 1 from pg_indexes where indexname = 'nodes_search_trgm_idx'`;
+      assert.equal(index, undefined);
+      assert.deepEqual(await addresses('?q=hetzner'), ['203.0.113.2:8333', '[2001:db8::7]:8333']);
+    } finally {
+      await sql.unsafe(doBlock);
+      await sql.unsafe(`drop role if exists ${role}`);
+    }
+    const [restored] = await sql`select 1 as found from pg_indexes where indexname = 'nodes_search_trgm_idx'`;
+    assert.equal(restored?.found, 1, 'run again where it may, the block creates the extension and the index');
   });
 });
