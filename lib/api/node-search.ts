@@ -7,6 +7,7 @@ import { FILTERABLE_SERVICE_FLAGS, serviceFlagBits, type FilterableServiceFlag }
  * `network`, `services`. The zod fields are spread into nodesQuerySchema; the SQL
  * is one composable fragment (`and …` conditions) for the node list's WHERE clause.
  * Every condition has an index (supabase/migrations/20261126200000_node_search_filters.sql).
+ * Flags live in bits 0–15 (peerscope_service_bits indexes those).
  */
 
 export const NODE_NETWORKS = ['ipv4', 'ipv6', 'onion', 'i2p', 'cjdns'] as const;
@@ -78,17 +79,20 @@ export function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
-/** The searched text of a node; must match nodes_search_trgm_idx's expression exactly. */
-export function nodeSearchDocument(sql: Sql) {
-  return sql`(ip || E'\\n' || coalesce(user_agent, '') || E'\\n' || coalesce(hostname, '') || E'\\n' || coalesce(organization_name, '') || E'\\n' || coalesce(isp, ''))`;
-}
-
-/** `and …` conditions for the given search fields (empty when none is set). */
+/**
+ * `and …` conditions for the given search fields (empty when none is set). q and services
+ * look in node_search (the searched text and service bits, kept in step with nodes by
+ * triggers; indexed there), so a node list or count probes that table's index once.
+ */
 export function nodeSearchConditions(sql: Sql, query: NodeSearchQuery) {
   const bits = query.services?.length ? serviceFlagBits(query.services) : null;
+  const searched = query.q !== undefined || bits !== null;
   return sql`
-    ${query.q ? sql`and ${nodeSearchDocument(sql)} ilike ${`%${likeLiteral(query.q)}%`}` : sql``}
+    ${searched
+      ? sql`and id in (select node_id from node_search where true
+          ${query.q ? sql`and document ilike ${`%${likeLiteral(query.q)}%`}` : sql``}
+          ${bits ? sql`and service_bits @> ${`{${bits.join(',')}}`}::smallint[]` : sql``})`
+      : sql``}
     ${query.asn === undefined ? sql`` : query.asn > MAX_STORED_ASN ? sql`and false` : sql`and asn = ${query.asn}`}
-    ${query.network ? sql`and network = ${query.network}` : sql``}
-    ${bits ? sql`and peerscope_service_bits(services) @> ${`{${bits.join(',')}}`}::smallint[]` : sql``}`;
+    ${query.network ? sql`and network = ${query.network}` : sql``}`;
 }

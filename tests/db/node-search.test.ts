@@ -125,10 +125,10 @@ describe(`nodes.json search and filters (q, asn, network, services) on ${testBac
     const extension = await sql`select 1 from pg_extension where extname = 'pg_trgm'`;
     assert.equal(extension.length, 1, 'pg_trgm is available on this server');
     const expected: Record<string, RegExp> = {
-      q: /nodes_search_trgm_idx/,
+      q: /node_search_document_trgm_idx/,
       asn: /nodes_asn_idx/,
       network: /nodes_network_idx/,
-      services: /nodes_service_bits_idx/,
+      services: /node_search_service_bits_idx/,
     };
     await sql.begin(async (tx) => {
       await tx`set local enable_seqscan = off`;
@@ -142,7 +142,7 @@ describe(`nodes.json search and filters (q, asn, network, services) on ${testBac
         const rows = await tx`explain select id from nodes where not hidden ${nodeSearchConditions(tx as unknown as Sql, parsed)}`;
         const plan = rows.map((row) => Object.values(row)[0]).join('\n');
         assert.match(plan, expected[label]!, `${label}: ${plan}`);
-        assert.doesNotMatch(plan, /Seq Scan/, `${label}: ${plan}`);
+        assert.doesNotMatch(plan, /Seq Scan on node/, `${label}: ${plan}`);
       }
     });
   });
@@ -152,6 +152,31 @@ describe(`nodes.json search and filters (q, asn, network, services) on ${testBac
     assert.equal(result.pagination.limit, 2);
     assert.equal(result.total_nodes, 5);
     assert.deepEqual(Object.values(result.nodes).map((node) => node.pix_score), [null, null]);
+  });
+
+  it('node_search follows the nodes: inserts (also upserts), changes of searched columns, deletes; other updates leave it alone', async () => {
+    const { sql } = database;
+    const [node] = await sql<{ id: string }[]>`
+      insert into nodes (ip, port, user_agent, services) values ('198.51.100.77', 8333, '/Fresh:1.0/', 1)
+      on conflict (ip, port) do update set user_agent = excluded.user_agent returning id`;
+    assert.deepEqual(await addresses('?q=fresh:1'), ['198.51.100.77:8333']);
+    const before = await sql`select xmin::text as version from node_search where node_id = ${node!.id}`;
+    await sql`update nodes set last_seen = now(), status = 'down', user_agent = user_agent, services = services where id = ${node!.id}`;
+    const after = await sql`select xmin::text as version from node_search where node_id = ${node!.id}`;
+    assert.equal(after[0]!.version, before[0]!.version, 'an update that changes no searched column does not touch node_search');
+    await sql`
+      insert into nodes (ip, port, user_agent, services) values ('198.51.100.77', 8333, '/Renamed:2.0/', 2048)
+      on conflict (ip, port) do update set user_agent = excluded.user_agent, services = excluded.services`;
+    assert.deepEqual(await addresses('?q=fresh:1'), []);
+    assert.deepEqual(await addresses('?q=renamed:2'), ['198.51.100.77:8333']);
+    assert.deepEqual(await addresses('?services=NODE_P2P_V2&q=renamed'), ['198.51.100.77:8333']);
+    await sql`update nodes set hostname = 'seen.example.org' where id = ${node!.id}`;
+    assert.deepEqual(await addresses('?q=seen.example'), ['198.51.100.77:8333']);
+    await sql`delete from nodes where id = ${node!.id}`;
+    assert.equal((await sql`select 1 from node_search where node_id = ${node!.id}`).length, 0);
+    const [orphans] = await sql<{ missing: number }[]>`
+      select count(*)::int as missing from nodes n where not exists (select 1 from node_search s where s.node_id = n.id)`;
+    assert.equal(orphans?.missing, 0, 'every node has its row');
   });
 
   it('without pg_trgm (not installable or not allowed) the migration only notes it and q still works, unindexed', async () => {
@@ -173,14 +198,14 @@ describe(`nodes.json search and filters (q, asn, network, services) on ${testBac
         await observed.end();
       }
       assert.ok(notices.some((notice) => /pg_trgm/.test(notice)), notices.join('; '));
-      const [index] = await sql`select 1 from pg_indexes where indexname = 'nodes_search_trgm_idx'`;
+      const [index] = await sql`select 1 from pg_indexes where indexname = 'node_search_document_trgm_idx'`;
       assert.equal(index, undefined);
       assert.deepEqual(await addresses('?q=hetzner'), ['203.0.113.2:8333', '[2001:db8::7]:8333']);
     } finally {
       await sql.unsafe(doBlock);
       await sql.unsafe(`drop role if exists ${role}`);
     }
-    const [restored] = await sql`select 1 as found from pg_indexes where indexname = 'nodes_search_trgm_idx'`;
+    const [restored] = await sql`select 1 as found from pg_indexes where indexname = 'node_search_document_trgm_idx'`;
     assert.equal(restored?.found, 1, 'run again where it may, the block creates the extension and the index');
   });
 });
