@@ -1,4 +1,14 @@
+import { NODE_NETWORKS, SEARCH_MAX_LENGTH, SEARCH_MIN_LENGTH } from '@/lib/api/node-search';
 import { NODE_SORTS, TIERS, type NodesQuery } from '@/lib/api/schemas';
+import { FILTERABLE_SERVICE_FLAGS } from '@/lib/p2p/service-flags';
+
+const NETWORK_LABELS: Record<(typeof NODE_NETWORKS)[number], string> = {
+  ipv4: 'IPv4',
+  ipv6: 'IPv6',
+  onion: 'Tor (onion)',
+  i2p: 'I2P',
+  cjdns: 'CJDNS',
+};
 
 const SORT_LABELS: Record<(typeof NODE_SORTS)[number], string> = {
   last_seen: 'Last seen',
@@ -16,6 +26,25 @@ function flagValue(value: boolean | undefined): string {
 export function NodeFilters({ query }: { query: NodesQuery }) {
   return (
     <form className="filters" method="get" action="/nodes" aria-label="Filter nodes">
+      <div className="field search-field">
+        <label htmlFor="filter-q">Search</label>
+        <input id="filter-q" type="search" name="q" defaultValue={query.q ?? ''} minLength={SEARCH_MIN_LENGTH} maxLength={SEARCH_MAX_LENGTH} autoComplete="off" aria-describedby="filter-q-hint" />
+        <span className="hint" id="filter-q-hint">Address, user agent, hostname or organisation ({SEARCH_MIN_LENGTH}+ characters)</span>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-asn">ASN</label>
+        <input id="filter-asn" name="asn" defaultValue={query.asn === undefined ? '' : `AS${query.asn}`} maxLength={12} pattern="(?:[Aa][Ss])?[0-9]{1,10}" autoComplete="off" aria-describedby="filter-asn-hint" />
+        <span className="hint" id="filter-asn-hint">e.g. AS13335</span>
+      </div>
+      <label>
+        Network
+        <select name="network" defaultValue={query.network ?? ''}>
+          <option value="">Any</option>
+          {NODE_NETWORKS.map((network) => (
+            <option key={network} value={network}>{NETWORK_LABELS[network]}</option>
+          ))}
+        </select>
+      </label>
       <div className="field">
         <label htmlFor="filter-country">Country code</label>
         <input id="filter-country" name="country" defaultValue={query.country ?? ''} maxLength={2} pattern="[A-Za-z]{2}" autoComplete="off" aria-describedby="filter-country-hint" />
@@ -66,6 +95,15 @@ export function NodeFilters({ query }: { query: NodesQuery }) {
           <option value="asc">Ascending</option>
         </select>
       </label>
+      <fieldset className="service-flags">
+        <legend>Services (all required)</legend>
+        {FILTERABLE_SERVICE_FLAGS.map((flag) => (
+          <label key={flag}>
+            <input type="checkbox" name="services" value={flag} defaultChecked={query.services?.includes(flag) ?? false} />
+            {flag}
+          </label>
+        ))}
+      </fieldset>
       <button type="submit">Apply</button>
       <a className="reset" href="/nodes">Reset</a>
     </form>

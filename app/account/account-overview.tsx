@@ -2,6 +2,9 @@
 
 import { formatDecimal, formatPercent } from '@/lib/dashboard/format';
 import { ListTable } from './account-ui';
+import { hrefWith } from '@/lib/dashboard/search-params';
+import { nodeListQuery, type PortfolioQuery } from '@/lib/dashboard/portfolio-query';
+import { MyIncidents, MyNodesFilters } from './portfolio';
 import { RegisterNodeForm } from './register-node-form';
 import { SignedIn, SignOutButton } from './signed-in';
 import { useApi } from './use-api';
@@ -18,9 +21,10 @@ interface MyNode {
 
 const STATUS_LABELS: Record<string, string> = { up: 'Online', down: 'Offline', unknown: 'Unknown' };
 
-export function AccountOverview() {
+export function AccountOverview({ query = {} }: { query?: PortfolioQuery }) {
   const me = useApi<Me>('/api/auth/me');
-  const nodes = useApi<{ nodes: MyNode[] }>('/api/my-nodes');
+  const nodes = useApi<{ nodes: MyNode[] }>(hrefWith('/api/my-nodes', nodeListQuery(query)));
+  const filtered = Boolean(query.status || query.tier || query.label);
   return (
     <SignedIn result={me.result} retry={me.reload}>
       {({ user }) => (
@@ -37,10 +41,11 @@ export function AccountOverview() {
             {user.role === 'admin' && <a href="/account/admin">Administration</a>}
           </nav>
           <h2>My nodes</h2>
+          <MyNodesFilters query={query} />
           <SignedIn result={nodes.result} retry={nodes.reload}>
             {({ nodes: mine }) => (
               <ListTable caption="Nodes you registered" columns={['Node', 'Label', 'Status', 'Version', { label: 'Uptime', numeric: true }, { label: 'Latency', numeric: true }, 'Verified']}
-                empty="No registered nodes yet: register one below." isEmpty={mine.length === 0}>
+                empty={filtered ? 'None of your nodes matches these filters.' : 'No registered nodes yet: register one below.'} isEmpty={mine.length === 0}>
                     {mine.map((node) => (
                       <tr key={node.id}>
                         <th scope="row"><a href={`/nodes/${node.id}`} className="mono">{node.ip.includes(':') ? `[${node.ip}]` : node.ip}:{node.port}</a></th>
@@ -56,6 +61,7 @@ export function AccountOverview() {
             )}
           </SignedIn>
           <RegisterNodeForm onRegistered={nodes.reload} />
+          <MyIncidents query={query} />
         </>
       )}
     </SignedIn>

@@ -20,15 +20,25 @@ function listQuery(query: NodesQuery) {
     version: query.version,
     verified: query.verified,
     online: query.online,
+    q: query.q,
+    asn: query.asn,
+    network: query.network,
+    services: query.services?.join(','),
     sort: query.sort === 'last_seen' ? undefined : query.sort,
     order: query.order === 'desc' ? undefined : query.order,
   };
 }
 
+/** The services checkboxes send one `services` per ticked flag; the API takes them comma-separated. */
+function joinRepeated(raw: RawSearchParams, key: string): RawSearchParams {
+  const value = raw[key];
+  return Array.isArray(value) ? { ...raw, [key]: value.filter((item) => item.trim() !== '').join(',') } : raw;
+}
+
 export default async function NodesPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const raw = await searchParams;
   // The dashboard always shows 100 a page; `limit` in the URL is not offered.
-  const parsed = parseSearchParams(nodesQuerySchema.omit({ limit: true }), raw);
+  const parsed = parseSearchParams(nodesQuerySchema.omit({ limit: true }), joinRepeated(raw, 'services'));
   if (!parsed.ok) {
     return (
       <>

@@ -7,6 +7,7 @@ import { getSql } from '@/lib/db/client';
 import { DistributionTable } from '../_components/distribution-table';
 import { InputError } from '../_components/input-error';
 import { LineChart } from '../_components/line-chart';
+import { StatsBreakdownTables } from './breakdown-tables';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Statistics' };
@@ -89,6 +90,7 @@ export default async function StatsPage({ searchParams }: { searchParams: Promis
           <p><a href="/countries">All countries</a></p>
         </div>
       </div>
+      <StatsBreakdownTables stats={stats} />
     </>
   );
 }

@@ -78,6 +78,7 @@ export interface DowntimesResponse {
  * ends at the next 'up' check.
  */
 export async function getNodeDowntimes(sql: Sql, nodeId: string, query: DowntimesQuery, now: Date = new Date()): Promise<DowntimesResponse> {
+  const perPage = query.rows ?? query.rowsperpage;
   const periods = sql`
     with marked as (
       select id, checked_at, status,
@@ -95,14 +96,14 @@ export async function getNodeDowntimes(sql: Sql, nodeId: string, query: Downtime
   const [rows, [count]] = await Promise.all([
     sql<{ started_at: Date; ended_at: Date | null }[]>`
       select * from (${periods}) p order by started_at desc
-      limit ${query.rowsperpage} offset ${(query.page - 1) * query.rowsperpage}`,
+      limit ${perPage} offset ${(query.page - 1) * perPage}`,
     sql<{ records: number }[]>`select count(*)::int as records from (${periods}) p`,
   ]);
   const records = count?.records ?? 0;
   return {
     page: query.page,
-    total: Math.ceil(records / query.rowsperpage),
-    rowsperpage: query.rowsperpage,
+    total: Math.ceil(records / perPage),
+    rowsperpage: perPage,
     records,
     rows: rows.map((row) => {
       const end = row.ended_at ?? now;

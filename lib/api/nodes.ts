@@ -5,6 +5,7 @@ import { consensusHeight } from './aggregates';
 import { asnLabel, round, servicesHex, unixSeconds } from './format';
 import type { NodeRef } from './node-ref';
 import { countedFilters, filtersKey, storedNodeCounts, sumNodeCounts } from './node-counts';
+import { nodeSearchConditions } from './node-search';
 import { nodesQuerySchema, type NodesQuery } from './schemas';
 import { cachedPerSnapshot, latestSnapshot } from './snapshot-cache';
 
@@ -175,7 +176,8 @@ function nodeFilters(sql: Sql, query: NodesQuery) {
     ${version && /^\d{1,9}$/.test(version) ? sql`and protocol_version = ${Number(version)}` : sql``}
     ${version && !/^\d{1,9}$/.test(version) ? sql`and user_agent ilike ${`%${likeLiteral(version)}%`}` : sql``}
     ${query.verified === undefined ? sql`` : query.verified ? sql`and verified` : sql`and not verified`}
-    ${query.online === undefined ? sql`` : query.online ? sql`and status = 'up'` : sql`and status <> 'up'`}`;
+    ${query.online === undefined ? sql`` : query.online ? sql`and status = 'up'` : sql`and status <> 'up'`}
+    ${nodeSearchConditions(sql, query)}`;
 }
 
 /** The visible nodes: the base of every nodes.json filter (and of the counts stored with each snapshot). */

@@ -3,8 +3,10 @@ import { listUsersQuerySchema } from '../admin/users';
 import { alertHistoryQuerySchema, unsubscribeTokenSchema } from '../alerts/subscriptions';
 import { confirmQuerySchema } from '../auth/confirm-query';
 import { registrationQuerySchema } from '../nodes/register';
+import { myIncidentsQuerySchema, myNodesQuerySchema } from '../nodes/portfolio';
 import { moderationQuerySchema } from '../verification/service';
 import { nodeRefSchema } from './node-ref';
+import { nodeSearchFields } from './node-search';
 import { seedsQuerySchema } from './seeds';
 import { eventsQuerySchema, eventStreamQuerySchema } from '../events/schemas';
 
@@ -40,6 +42,8 @@ export const nodesQuerySchema = z.object({
   online: flag.optional(),
   sort: z.enum(NODE_SORTS).default('last_seen'),
   order: order.default('desc'),
+  // q, asn, network, services (issue 15): lib/api/node-search.ts
+  ...nodeSearchFields,
 });
 export type NodesQuery = z.infer<typeof nodesQuerySchema>;
 
@@ -67,7 +71,8 @@ export const nodeChecksQuerySchema = z
   });
 export type NodeChecksQuery = z.infer<typeof nodeChecksQuerySchema>;
 
-export const downtimesQuerySchema = z.object({ page, rowsperpage: limit(100, 20) });
+/** `rows` (Horizen's name) wins over `rowsperpage` when both are given. */
+export const downtimesQuerySchema = z.object({ page, rowsperpage: limit(100, 20), rows: z.coerce.number().int().min(1).max(100).optional() });
 export type DowntimesQuery = z.infer<typeof downtimesQuerySchema>;
 
 export const bitnodesListQuerySchema = z.object({ page, limit: limit(100, 10) });
@@ -161,7 +166,8 @@ export const QUERY_SCHEMAS = {
   '/api/keys/{id}': emptyQuerySchema,
   '/api/keys/{id}/rotate': emptyQuerySchema,
   '/api/nodes/register': registrationQuerySchema,
-  '/api/my-nodes': emptyQuerySchema,
+  '/api/my-nodes': myNodesQuerySchema,
+  '/api/my-nodes/incidents': myIncidentsQuerySchema,
   '/api/verification': emptyQuerySchema,
   '/api/verification/{id}': emptyQuerySchema,
   '/api/verification/{id}/check': emptyQuerySchema,

@@ -2,11 +2,14 @@ import type { Sql } from '../db/client';
 import { TimestampedJson } from './etag';
 import { cachedPerSnapshot } from './snapshot-cache';
 import { computeNetworkAggregates, type NetworkAggregates } from './aggregates';
+import { FILTERABLE_SERVICE_FLAGS } from '../p2p/service-flags';
+import { NODE_NETWORKS } from './node-search';
+import { computeStatsBreakdowns, storedStatsBreakdowns, type StatsBreakdowns } from './breakdowns';
 import { round, unixSeconds } from './format';
 import { TIERS, type StatsQuery, type Tier } from './schemas';
 
-/** GET /api/stats.json, exactly the spec's shape. */
-export interface StatsResponse {
+/** GET /api/stats.json: the spec's shape, plus the breakdowns of issue 15 (lib/api/breakdowns). */
+export interface StatsResponse extends StatsBreakdownFields {
   timestamp: number;
   /** visible nodes known to the crawler */
   total_nodes: number;
@@ -36,6 +39,27 @@ export interface StatsResponse {
     average_uptime: number | null;
     countries: number;
   }[];
+}
+
+/** The breakdown fields stats.json adds to the spec's (online_nodes is the same as available_nodes, so left out). */
+export type StatsBreakdownFields = Omit<StatsBreakdowns, 'online_nodes'>;
+
+function inOrder<K extends string>(keys: readonly K[], counts: Record<K, number>): Record<K, number> {
+  return Object.fromEntries(keys.map((key) => [key, counts[key] ?? 0])) as Record<K, number>;
+}
+
+/** In a fixed order (stored breakdowns come back from jsonb with their keys reordered). */
+function breakdownFields(stored: StatsBreakdowns): StatsBreakdownFields {
+  return {
+    networks_distribution: inOrder(NODE_NETWORKS, stored.networks_distribution),
+    asn_distribution: stored.asn_distribution,
+    asn_others: stored.asn_others,
+    asn_unknown: stored.asn_unknown,
+    services_distribution: inOrder(FILTERABLE_SERVICE_FLAGS, stored.services_distribution),
+    protocol_versions: stored.protocol_versions,
+    regions_distribution: stored.regions_distribution,
+    regions_unknown: stored.regions_unknown,
+  };
 }
 
 /** At most this many history points (newest kept) whatever `days` asks. */
@@ -72,7 +96,7 @@ function cachedStats(sql: Sql, query: StatsQuery, now: Date): Promise<{ body: St
 
 async function buildStats(sql: Sql, query: StatsQuery, now: Date): Promise<StatsResponse> {
   const since = new Date(now.getTime() - query.days * 86_400_000);
-  const [aggregates, history] = await Promise.all([
+  const [aggregates, history, breakdowns] = await Promise.all([
     storedAggregates(sql).then((stored) => stored ?? computeNetworkAggregates(sql)),
     sql<{ taken_at: Date; total_nodes: number; online_nodes: number; average_uptime: number | null; countries: number }[]>`
       select taken_at, total_nodes, online_nodes, average_uptime,
@@ -81,6 +105,7 @@ async function buildStats(sql: Sql, query: StatsQuery, now: Date): Promise<Stats
       where taken_at >= ${since} and taken_at <= ${now}
       order by taken_at desc
       limit ${MAX_HISTORY_POINTS}`,
+    storedStatsBreakdowns(sql).then((stored) => stored ?? computeStatsBreakdowns(sql)),
   ]);
   const countriesDistribution: StatsResponse['countries_distribution'] = {};
   for (const [code, count] of Object.entries(aggregates.countries)) {
@@ -111,5 +136,6 @@ async function buildStats(sql: Sql, query: StatsQuery, now: Date): Promise<Stats
       average_uptime: round(row.average_uptime, 1),
       countries: row.countries,
     })),
+    ...breakdownFields(breakdowns),
   };
 }

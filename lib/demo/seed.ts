@@ -79,8 +79,8 @@ async function insertNodes(
         ${DEMO_REGIONS.map((r) => r.city)}::text[], ${DEMO_REGIONS.map((r) => r.latitude)}::float8[],
         ${DEMO_REGIONS.map((r) => r.longitude)}::float8[], ${DEMO_REGIONS.map((r) => r.timezone)}::text[],
         ${DEMO_REGIONS.map((r) => r.asn)}::int[], ${DEMO_REGIONS.map((r) => r.organization)}::text[],
-        ${regions.lo}::float8[], ${regions.hi}::float8[]
-      ) as t(country, country_name, city, lat, lon, tz, asn, org, lo, hi)
+        ${regions.lo}::float8[], ${regions.hi}::float8[], ${DEMO_REGIONS.map((r) => r.region)}::text[]
+      ) as t(country, country_name, city, lat, lon, tz, asn, org, lo, hi, region)
     ), versions as (
       select * from unnest(
         ${DEMO_VERSIONS.map((v) => v.userAgent)}::text[], ${DEMO_VERSIONS.map((v) => v.protocolVersion)}::int[],
@@ -108,7 +108,7 @@ async function insertNodes(
       from shaped s
     )
     insert into nodes (ip, port, network, status, protocol_version, user_agent, services, height, relay,
-      city, country, country_name, latitude, longitude, timezone, asn, organization_name, isp,
+      city, region, country, country_name, latitude, longitude, timezone, asn, organization_name, isp,
       latency_ms, median_latency_ms, uptime_percentage, uptime_observed_hours, reliability, source,
       connected_since, first_seen, last_seen, last_checked, verified, verified_at)
     select
@@ -121,7 +121,7 @@ async function insertNodes(
       case when m.status = 'up' then ${tipHeight}::int - floor(power(r_height, 8) * 6)::int
            when m.status = 'down' then ${tipHeight}::int - floor(r_height * 2000)::int end,
       m.status <> 'unknown',
-      g.city, g.country, g.country_name,
+      g.city, g.region, g.country, g.country_name,
       greatest(-89.9, least(89.9, g.lat + (r_lat - 0.5) * 5)),
       greatest(-179.9, least(179.9, g.lon + (r_lon - 0.5) * 7)),
       g.tz, g.asn, g.org, g.org,

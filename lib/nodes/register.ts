@@ -6,6 +6,7 @@ import { allowLoopbackNodes, describeRange, isPublicAddress, parseIp } from '../
 import { getSetting } from '../settings/app-settings';
 import { portSchema } from '../http/id-schemas';
 import { withUserQuotaLock } from '../quotas/user-quota';
+import { myNodesConditions, type MyNodesQuery } from './portfolio';
 import type { NodeProber } from './prober';
 
 export const registerNodeSchema = z
@@ -212,8 +213,8 @@ export function presentMyNode(row: MyNodeRow) {
 }
 export type MyNode = ReturnType<typeof presentMyNode>;
 
-/** The user's nodes with status and metrics, newest registration first. */
-export async function listMyNodes(sql: Sql, userId: string): Promise<MyNode[]> {
+/** The user's nodes with status and metrics, newest registration first; filters: lib/nodes/portfolio. */
+export async function listMyNodes(sql: Sql, userId: string, filters: Partial<MyNodesQuery> = {}): Promise<MyNode[]> {
   const rows = await sql<MyNodeRow[]>`
     select n.id::text as id, n.ip, n.port, n.network, n.status, n.tier, n.pix_score, n.verified,
       (select v.method from verifications v where v.node_id = n.id and v.status = 'verified' order by v.decided_at desc nulls last, v.created_at desc limit 1)
@@ -224,7 +225,7 @@ export async function listMyNodes(sql: Sql, userId: string): Promise<MyNode[]> {
       coalesce((select jsonb_agg(jsonb_build_object('kind', e.kind, 'since', floor(extract(epoch from e.since))::bigint, 'details', e.details) order by e.since, e.kind)
                 from node_exceptions e where e.node_id = n.id), '[]'::jsonb) as exceptions
     from user_nodes un join nodes n on n.id = un.node_id
-    where un.user_id = ${userId}
+    where un.user_id = ${userId} ${myNodesConditions(sql, filters)}
     order by un.created_at desc, n.id`;
   return rows.map(presentMyNode);
 }

@@ -5,6 +5,7 @@ import { computeCountryRows } from '../api/countries';
 import { forgetLatestSnapshot } from '../api/snapshot-cache';
 import { computeNodeCounts } from '../api/node-counts';
 import { visibleNodesFilter } from '../api/nodes';
+import { computeStatsBreakdowns } from '../api/breakdowns';
 import { asnLabel, servicesNumber, unixSeconds } from '../api/format';
 import type { BitnodesSnapshotRow } from './bitnodes-format';
 import { encodeSnapshotBodies, pruneSnapshotBodies, type EncodedSnapshotBody } from './bodies';
@@ -75,7 +76,7 @@ export function bitnodesRow(node: Omit<SnapshotNodeRow, 'ip' | 'port'>): Bitnode
  * after each pass; so does /api/cron/snapshots.
  */
 export async function takeNetworkSnapshot(sql: Sql, options: TakeSnapshotOptions): Promise<TakenSnapshot> {
-  const [aggregates, countriesOnline, countriesAll, nodeCounts, online] = await Promise.all([
+  const [aggregates, countriesOnline, countriesAll, nodeCounts, online, breakdowns] = await Promise.all([
     computeNetworkAggregates(sql),
     computeCountryRows(sql, true),
     computeCountryRows(sql, false),
@@ -85,6 +86,7 @@ export async function takeNetworkSnapshot(sql: Sql, options: TakeSnapshotOptions
              country, latitude, longitude, timezone, asn, organization_name
       from nodes where status = 'up' and not hidden
       order by id`,
+    computeStatsBreakdowns(sql),
   ]);
   const nodes: Record<string, BitnodesSnapshotRow> = {};
   for (const node of online) nodes[addressKey({ host: node.ip, port: node.port })] = bitnodesRow(node);
@@ -97,13 +99,14 @@ export async function takeNetworkSnapshot(sql: Sql, options: TakeSnapshotOptions
   const [row] = await sql<{ id: string; taken_at: Date }[]>`
     with snapshot as (
       insert into network_snapshots (taken_at, total_nodes, online_nodes, latest_height, pass_duration_ms,
-        average_latency_ms, average_uptime, versions, countries, tiers, nodes, api_aggregates, countries_online, countries_all, node_counts)
+        average_latency_ms, average_uptime, versions, countries, tiers, nodes, api_aggregates, countries_online, countries_all, node_counts,
+        stats_breakdowns)
       values (${options.now}, ${aggregates.totalNodes}, ${aggregates.onlineNodes}, ${aggregates.latestHeight},
         ${options.passDurationMs === undefined ? null : Math.round(options.passDurationMs)},
         ${aggregates.averageLatencyMs}, ${aggregates.averageUptime},
         ${sql.json(aggregates.versions)}, ${sql.json(aggregates.countries)}, ${sql.json(aggregates.tiers)},
         ${sql.json(nodes as never)}, ${sql.json(aggregates as never)}, ${sql.json(countriesOnline as never)},
-        ${sql.json(countriesAll as never)}, ${sql.json(nodeCounts as never)})
+        ${sql.json(countriesAll as never)}, ${sql.json(nodeCounts as never)}, ${sql.json(breakdowns as never)})
       returning id, taken_at
     ), bodies as (
       insert into snapshot_bodies (snapshot_id, field, tag, body, body_gzip, body_br)

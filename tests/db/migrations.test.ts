@@ -23,6 +23,7 @@ const EXPECTED_TABLES = [
   'node_exceptions',
   'node_monitor_spans',
   'node_registrations',
+  'node_search',
   'nodes',
   'peerscope_migrations',
   'profiles',

@@ -14,6 +14,7 @@ import { LineChart } from '../../_components/line-chart';
 import { ScrollTable } from '../../_components/scroll-table';
 import { LiveNodePanel } from '../../_components/live-node-panel';
 import { Pagination } from '../../_components/pagination';
+import { ServiceFlagList } from '../../_components/service-flags';
 
 export const dynamic = 'force-dynamic';
 
@@ -65,7 +66,7 @@ export default async function NodePage({ params, searchParams }: Props) {
     ['Latency', formatDecimal(node.latency_ms, ' ms')],
     ['User agent', node.user_agent ?? '—'],
     ['Protocol version', node.protocol_version === null ? '—' : String(node.protocol_version)],
-    ['Services', node.services ?? '—'],
+    ['Services', <ServiceFlagList key="services" services={node.services} />],
     ['Block height', formatInteger(node.height)],
     ['Network', node.network],
     ['Hostname', node.hostname ?? '—'],
