@@ -20,6 +20,8 @@ function listQuery(query: NodesQuery) {
     version: query.version,
     verified: query.verified,
     online: query.online,
+    status: query.status,
+    version_status: query.version_status,
     sort: query.sort === 'last_seen' ? undefined : query.sort,
     order: query.order === 'desc' ? undefined : query.order,
   };

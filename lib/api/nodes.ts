@@ -5,6 +5,9 @@ import { consensusHeight } from './aggregates';
 import { asnLabel, round, servicesHex, unixSeconds } from './format';
 import type { NodeRef } from './node-ref';
 import type { NodesQuery } from './schemas';
+import { reachabilityCondition, type Reachability } from '../nodes/reachability';
+import { classifyVersion, type VersionClasses, type VersionStatus } from '../versions/classes';
+import { loadVersionClasses, versionStatusCondition } from '../versions/store';
 
 /** The columns every node view reads. */
 export interface NodeRow {
@@ -38,13 +41,18 @@ export interface NodeRow {
   last_seen: Date | null;
   verified: boolean;
   tips_enabled: boolean;
+  /** generated: up / reachable / down / unknown (lib/nodes/reachability) */
+  reachability: Reachability;
+  /** generated from user_agent (lib/versions/parse) */
+  client_name: string | null;
+  client_version: number[] | null;
 }
 
 export const NODE_COLUMNS = [
   'id', 'ip', 'port', 'network', 'status', 'protocol_version', 'user_agent', 'services', 'height', 'hostname',
   'city', 'country', 'country_name', 'latitude', 'longitude', 'timezone', 'asn', 'organization_name', 'isp',
   'latency_ms', 'uptime_percentage', 'reliability', 'pix_score', 'tier', 'rank', 'connected_since', 'first_seen',
-  'last_seen', 'verified', 'tips_enabled',
+  'last_seen', 'verified', 'tips_enabled', 'reachability', 'client_name', 'client_version',
 ] as const;
 
 /**
@@ -70,7 +78,8 @@ export interface NodeView {
   organization_name: string | null;
   /** the ISP when known, else the ASN's organisation */
   isp: string | null;
-  status: 'up' | 'down' | 'unknown';
+  /** up (handshake completed), reachable (TCP accepted, no handshake), down, unknown (never probed) */
+  status: Reachability;
   last_seen: number | null;
   latency_ms: number | null;
   uptime_percentage: number | null;
@@ -80,9 +89,11 @@ export interface NodeView {
   rank: number | null;
   is_verified: boolean;
   tips_enabled: boolean;
+  /** Extra (issue 17): current (up to date), outdated, critical or unknown, by the chain's version classes. */
+  version_status: VersionStatus;
 }
 
-export function nodeView(row: NodeRow): NodeView {
+export function nodeView(row: NodeRow, classes: VersionClasses): NodeView {
   return {
     protocol_version: row.protocol_version,
     user_agent: row.user_agent,
@@ -99,7 +110,7 @@ export function nodeView(row: NodeRow): NodeView {
     asn: asnLabel(row.asn),
     organization_name: row.organization_name,
     isp: row.isp ?? row.organization_name,
-    status: row.status,
+    status: row.reachability,
     last_seen: unixSeconds(row.last_seen),
     latency_ms: round(row.latency_ms, 1),
     uptime_percentage: round(row.uptime_percentage, 2),
@@ -109,6 +120,10 @@ export function nodeView(row: NodeRow): NodeView {
     rank: row.rank,
     is_verified: row.verified,
     tips_enabled: row.tips_enabled,
+    version_status: classifyVersion(
+      row.client_name !== null && row.client_version !== null ? { client: row.client_name, version: row.client_version } : null,
+      classes,
+    ),
   };
 }
 
@@ -164,7 +179,7 @@ function orderBy(sql: Sql, sort: NodesQuery['sort'], order: NodesQuery['order'])
   }
 }
 
-function nodeFilters(sql: Sql, query: NodesQuery) {
+function nodeFilters(sql: Sql, query: NodesQuery, classes: VersionClasses) {
   const version = query.version;
   return sql`
     not hidden
@@ -173,26 +188,29 @@ function nodeFilters(sql: Sql, query: NodesQuery) {
     ${version && /^\d{1,9}$/.test(version) ? sql`and protocol_version = ${Number(version)}` : sql``}
     ${version && !/^\d{1,9}$/.test(version) ? sql`and user_agent ilike ${`%${likeLiteral(version)}%`}` : sql``}
     ${query.verified === undefined ? sql`` : query.verified ? sql`and verified` : sql`and not verified`}
-    ${query.online === undefined ? sql`` : query.online ? sql`and status = 'up'` : sql`and status <> 'up'`}`;
+    ${query.online === undefined ? sql`` : query.online ? sql`and status = 'up'` : sql`and status <> 'up'`}
+    ${query.status ? sql`and ${reachabilityCondition(sql, query.status)}` : sql``}
+    ${query.version_status ? sql`and ${versionStatusCondition(sql, classes, query.version_status)}` : sql``}`;
 }
 
 /** GET /api/nodes.json: one page of visible nodes, filtered and sorted. */
 export async function listNodes(sql: Sql, query: NodesQuery, now: Date = new Date()): Promise<NodesResponse> {
   const offset = (query.page - 1) * query.limit;
+  const classes = await loadVersionClasses(sql);
   // One scan counts the matches and finds the network's consensus height.
   const [rows, [counts]] = await Promise.all([
     sql<NodeRow[]>`
       select ${sql(NODE_COLUMNS)} from nodes
-      where ${nodeFilters(sql, query)}
+      where ${nodeFilters(sql, query, classes)}
       order by ${orderBy(sql, query.sort, query.order)}
       limit ${query.limit} offset ${offset}`,
     sql<{ total: number; latest_height: number | null }[]>`
-      select count(*) filter (where ${nodeFilters(sql, query)})::int as total,
+      select count(*) filter (where ${nodeFilters(sql, query, classes)})::int as total,
              ${consensusHeight(sql)} as latest_height
       from nodes where not hidden`,
   ]);
   const nodes: Record<string, NodeView> = {};
-  for (const row of rows) nodes[nodeAddress(row)] = nodeView(row);
+  for (const row of rows) nodes[nodeAddress(row)] = nodeView(row, classes);
   return {
     timestamp: unixSeconds(now)!,
     total_nodes: counts?.total ?? 0,
@@ -227,6 +245,7 @@ export interface NodeDetail extends NodeView {
 export async function getNodeDetail(sql: Sql, ref: NodeRef): Promise<NodeDetail | null> {
   const row = await findNode(sql, ref);
   if (!row) return null;
+  const classes = await loadVersionClasses(sql);
   return {
     id: String(row.id),
     address: nodeAddress(row),
@@ -234,7 +253,7 @@ export async function getNodeDetail(sql: Sql, ref: NodeRef): Promise<NodeDetail 
     port: row.port,
     network: row.network,
     first_seen: unixSeconds(row.first_seen),
-    ...nodeView(row),
+    ...nodeView(row, classes),
     exceptions: await nodeExceptions(sql, row.id),
   };
 }

@@ -7,6 +7,8 @@ import { moderationQuerySchema } from '../verification/service';
 import { nodeRefSchema } from './node-ref';
 import { seedsQuerySchema } from './seeds';
 import { eventsQuerySchema, eventStreamQuerySchema } from '../events/schemas';
+import { REACHABILITY_STATES } from '../nodes/reachability';
+import { VERSION_STATUSES } from '../versions/classes';
 
 /**
  * Every query string the API accepts, keyed by its OpenAPI path. Route handlers
@@ -38,6 +40,10 @@ export const nodesQuerySchema = z.object({
   version: z.string().trim().min(1).max(100).optional(),
   verified: flag.optional(),
   online: flag.optional(),
+  /** Extra (issue 17): up, reachable (TCP only), down, unknown (never probed). */
+  status: z.enum(REACHABILITY_STATES).optional(),
+  /** Extra (issue 17): the node's version class. */
+  version_status: z.enum(VERSION_STATUSES).optional(),
   sort: z.enum(NODE_SORTS).default('last_seen'),
   order: order.default('desc'),
 });

@@ -1,6 +1,10 @@
 import type { Sql } from '../db/client';
 import { cachedPerSnapshot } from './snapshot-cache';
 import { computeNetworkAggregates, type NetworkAggregates } from './aggregates';
+import { computeClassAggregates, type ClassAggregates } from './class-aggregates';
+import type { Reachability } from '../nodes/reachability';
+import type { VersionStatus } from '../versions/classes';
+import { publicVersionClasses, type PublicVersionClasses } from '../versions/public';
 import { round, unixSeconds } from './format';
 import { TIERS, type StatsQuery, type Tier } from './schemas';
 
@@ -35,6 +39,12 @@ export interface StatsResponse {
     average_uptime: number | null;
     countries: number;
   }[];
+  /** Extra (issue 17): visible nodes per reachability state: up, reachable (TCP only), down, unknown (never probed). */
+  status_distribution: Record<Reachability, number>;
+  /** Extra (issue 17): online nodes per version class, zeros included. */
+  version_status_distribution: Record<VersionStatus, number>;
+  /** Extra (issue 17): the version classes these counts used. */
+  version_classes: PublicVersionClasses;
 }
 
 /** At most this many history points (newest kept) whatever `days` asks. */
@@ -69,6 +79,11 @@ async function buildStats(sql: Sql, query: StatsQuery, now: Date): Promise<Stats
       order by taken_at desc
       limit ${MAX_HISTORY_POINTS}`,
   ]);
+  // Snapshots taken before the class aggregates existed: those parts live.
+  const classes: ClassAggregates =
+    aggregates.versionClasses && aggregates.versionStatus && aggregates.reachability && aggregates.versionDetected
+      ? (aggregates as ClassAggregates)
+      : await computeClassAggregates(sql);
   const countriesDistribution: StatsResponse['countries_distribution'] = {};
   for (const [code, count] of Object.entries(aggregates.countries)) {
     const name = aggregates.countryNames[code];
@@ -98,5 +113,8 @@ async function buildStats(sql: Sql, query: StatsQuery, now: Date): Promise<Stats
       average_uptime: round(row.average_uptime, 1),
       countries: row.countries,
     })),
+    status_distribution: classes.reachability,
+    version_status_distribution: classes.versionStatus,
+    version_classes: publicVersionClasses(classes.versionClasses),
   };
 }

@@ -138,6 +138,8 @@ async function writeStates(sql: Sql, states: Map<string, NodeStatePatch>): Promi
   await sql`
     update nodes n set
       status = coalesce(p.status, n.status),
+      -- A held connection is TCP; a lost one the monitor could not get back counts as down (the crawler refines it).
+      tcp_connected = case when p.status is null then n.tcp_connected else p.status = 'up' end,
       connected_since = case when p.has_since then p.connected_since else n.connected_since end,
       monitor_latency_ms = case when p.has_latency then p.latency_ms else n.monitor_latency_ms end,
       latency_ms = case when p.has_latency then coalesce(p.latency_ms, n.latency_ms) else n.latency_ms end,

@@ -60,7 +60,8 @@ describe(`stats, countries, snapshots and cron on ${testBackend()}`, () => {
     const response = await getStats(request('/api/stats.json?days=7'));
     assert.equal(response.status, 200);
     const body = (await response.json()) as any;
-    assert.deepEqual(Object.keys(body), ['timestamp', 'total_nodes', 'available_nodes', 'countries', 'versions', 'countries_distribution', 'tiers_distribution', 'network_health', 'latest_height', 'historical_data']);
+    assert.deepEqual(Object.keys(body), ['timestamp', 'total_nodes', 'available_nodes', 'countries', 'versions', 'countries_distribution', 'tiers_distribution', 'network_health', 'latest_height', 'historical_data',
+      'status_distribution', 'version_status_distribution', 'version_classes']);
     assert.equal(body.total_nodes, 5);
     assert.equal(body.available_nodes, 4);
     assert.equal(body.countries, 2);
