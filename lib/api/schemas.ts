@@ -108,6 +108,9 @@ export type BitnodesSnapshotQuery = z.infer<typeof bitnodesSnapshotQuerySchema>;
 
 export const emptyQuerySchema = z.object({});
 
+/** GET /api/config/chain reads no query string. */
+export const chainConfigQuerySchema = emptyQuerySchema;
+
 /**
  * Account and admin routes: strict, so an unknown query parameter is a 400 there.
  * (GET /api/admin/users and GET /api/nodes/register use listUsersQuerySchema and
@@ -140,6 +143,7 @@ export const QUERY_SCHEMAS = {
   '/api/nodes.json': nodesQuerySchema,
   '/api/stats.json': statsQuerySchema,
   '/api/countries.json': countriesQuerySchema,
+  '/api/config/chain': chainConfigQuerySchema,
   '/api/leaderboard': leaderboardQuerySchema,
   '/api/events': eventsQuerySchema,
   '/api/events/stream': eventStreamQuerySchema,
