@@ -179,7 +179,8 @@ function orderBy(sql: Sql, sort: NodesQuery['sort'], order: NodesQuery['order'])
   }
 }
 
-function nodeFilters(sql: Sql, query: NodesQuery, classes: VersionClasses) {
+/** The WHERE of nodes.json: composable fragments, each on an index (exported for the plan tests). */
+export function nodeFilters(sql: Sql, query: NodesQuery, classes: VersionClasses) {
   const version = query.version;
   return sql`
     not hidden
