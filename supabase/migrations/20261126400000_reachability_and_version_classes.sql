@@ -19,18 +19,25 @@ alter table nodes add column if not exists reachability text generated always as
 
 -- Version classes: the client name and version of the user agent's first component
 -- ("/Satoshi:27.1.0/Knots:2025/" → Satoshi, {27,1,0,0}), parsed once per write so the
--- classes (lib/versions) are index range conditions. The version is 1-4 numbers of at
--- most 6 digits followed by something other than a digit or dot; anything else is null.
--- lib/versions/parse.ts parses the same way (tests/db/version-classes.test.ts holds them together).
+-- classes (lib/versions) are index range conditions. The name is 1-64 characters other
+-- than ":/()", the version the whole run of digits and dots after the colon, and it must
+-- be 1-4 numbers of at most 6 digits; anything else is null. (Unbounded patterns on the
+-- user agent, bounded ones only on the short version: a bounded pattern over the whole
+-- user agent costs ten times more per row.) lib/versions/parse.ts parses the same way
+-- (tests/db/version-classes.test.ts holds them together).
 alter table nodes add column if not exists client_name text generated always as (
-  case when user_agent ~ '^/[^:/()]{1,64}:[0-9]{1,6}(\.[0-9]{1,6}){0,3}([^0-9.]|$)'
-    then (regexp_match(user_agent, '^/([^:/()]{1,64}):'))[1]
+  case
+    when length((regexp_match(user_agent, '^/([^:/()]+):([0-9.]+)'))[1]) <= 64
+     and (regexp_match(user_agent, '^/([^:/()]+):([0-9.]+)'))[2] ~ '^[0-9]{1,6}(\.[0-9]{1,6}){0,3}$'
+    then (regexp_match(user_agent, '^/([^:/()]+):([0-9.]+)'))[1]
   end
 ) stored;
+-- "27.1" → "27.1.0.0.0" → the first four numbers: {27,1,0,0}.
 alter table nodes add column if not exists client_version integer[] generated always as (
-  case when user_agent ~ '^/[^:/()]{1,64}:[0-9]{1,6}(\.[0-9]{1,6}){0,3}([^0-9.]|$)'
-    then string_to_array((regexp_match(user_agent, '^/[^:/()]{1,64}:([0-9.]+)'))[1], '.')::integer[]
-      || array_fill(0, array[4 - cardinality(string_to_array((regexp_match(user_agent, '^/[^:/()]{1,64}:([0-9.]+)'))[1], '.'))])
+  case
+    when length((regexp_match(user_agent, '^/([^:/()]+):([0-9.]+)'))[1]) <= 64
+     and (regexp_match(user_agent, '^/([^:/()]+):([0-9.]+)'))[2] ~ '^[0-9]{1,6}(\.[0-9]{1,6}){0,3}$'
+    then (string_to_array((regexp_match(user_agent, '^/([^:/()]+):([0-9.]+)'))[2] || '.0.0.0', '.'))[1:4]::integer[]
   end
 ) stored;
 
