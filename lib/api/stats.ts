@@ -2,8 +2,8 @@ import type { Sql } from '../db/client';
 import { cachedPerSnapshot } from './snapshot-cache';
 import { computeNetworkAggregates, type NetworkAggregates } from './aggregates';
 import { computeClassAggregates, type ClassAggregates } from './class-aggregates';
-import type { Reachability } from '../nodes/reachability';
-import type { VersionStatus } from '../versions/classes';
+import { REACHABILITY_STATES, type Reachability } from '../nodes/reachability';
+import { VERSION_STATUSES, type VersionStatus } from '../versions/classes';
 import { publicVersionClasses, type PublicVersionClasses } from '../versions/public';
 import { round, unixSeconds } from './format';
 import { TIERS, type StatsQuery, type Tier } from './schemas';
@@ -113,8 +113,9 @@ async function buildStats(sql: Sql, query: StatsQuery, now: Date): Promise<Stats
       average_uptime: round(row.average_uptime, 1),
       countries: row.countries,
     })),
-    status_distribution: classes.reachability,
-    version_status_distribution: classes.versionStatus,
+    // In a fixed order (stored jsonb does not keep key order), zeros included.
+    status_distribution: Object.fromEntries(REACHABILITY_STATES.map((state) => [state, classes.reachability[state] ?? 0])) as Record<Reachability, number>,
+    version_status_distribution: Object.fromEntries(VERSION_STATUSES.map((status) => [status, classes.versionStatus[status] ?? 0])) as Record<VersionStatus, number>,
     version_classes: publicVersionClasses(classes.versionClasses),
   };
 }
