@@ -173,6 +173,8 @@ async function benchServer(adminUrl: string, server: string): Promise<{ seedMs: 
       await time('nodes.json sort=tier', nodes({ sort: 'tier' })),
       await time('nodes.json country=DE tier=gold online=true', nodes({ country: 'DE', tier: 'gold', online: 'true' })),
       await time('nodes.json version=Satoshi:27', nodes({ version: 'Satoshi:27' })),
+      await time('nodes.json status=unknown', nodes({ status: 'unknown' })),
+      await time('nodes.json version_status=outdated', nodes({ version_status: 'outdated' })),
       await time('stats.json (days=7, 1008 snapshots)', () => getStats(sql, { days: 7 })),
       await time('countries.json', () => getCountries(sql, { sort: 'count', online_only: true })),
     ];

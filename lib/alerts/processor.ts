@@ -142,7 +142,7 @@ export async function processAlerts(sql: Sql, options: ProcessAlertsOptions = {}
   }
 
   // 2. New state changes.
-  const classes = await loadVersionClasses(sql, settings);
+  const classes = await loadVersionClasses(sql, { settings });
   for await (const id of enabledSubscriptionIds(sql, limit)) {
     await sql.begin(async (tx) => {
       const [sub] = await tx<SubscriptionState[]>`

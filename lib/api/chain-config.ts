@@ -2,7 +2,7 @@ import { activeChain, minimumPeerVersion, type ResolvedChain } from '../chains';
 import type { Sql } from '../db/client';
 import { describeScoring, MINIMUM_HISTORY_HOURS, PIX_MAX, PIX_SCALE, PIX_WEIGHTS, TIER_REQUIREMENTS, TIERS, type Tier } from '../scoring';
 import { publicVersionClasses, type PublicVersionClasses } from '../versions/public';
-import { loadVersionClasses } from '../versions/store';
+import { loadVersionClassesForRequest } from '../versions/store';
 
 /**
  * GET /api/config/chain: the tracked chain's public facts, the version classes in
@@ -86,7 +86,7 @@ export function scoringDefinition(): Pick<ChainConfigResponse, 'pix' | 'tiers'> 
 export async function getChainConfig(sql: Sql, chain: ResolvedChain = activeChain()): Promise<ChainConfigResponse> {
   return {
     ...chainFacts(chain),
-    version_classes: publicVersionClasses(await loadVersionClasses(sql)),
+    version_classes: publicVersionClasses(await loadVersionClassesForRequest(sql)),
     ...scoringDefinition(),
   };
 }

@@ -1,6 +1,6 @@
 import type { Sql } from '../db/client';
 import { unixSeconds } from './format';
-import { loadVersionClasses } from '../versions/store';
+import { loadVersionClassesForRequest } from '../versions/store';
 import { NODE_COLUMNS, nodeAddress, nodeView, pagination, type NodeRow, type NodeView, type Pagination } from './nodes';
 
 export interface LeaderboardEntry extends NodeView {
@@ -29,7 +29,7 @@ export async function getRankedNodes(sql: Sql, page: number, limit: number): Pro
 
 /** GET /api/leaderboard. */
 export async function getLeaderboard(sql: Sql, query: { page: number; limit: number }, now: Date = new Date()): Promise<LeaderboardResponse> {
-  const [{ rows, total }, classes] = await Promise.all([getRankedNodes(sql, query.page, query.limit), loadVersionClasses(sql)]);
+  const [{ rows, total }, classes] = await Promise.all([getRankedNodes(sql, query.page, query.limit), loadVersionClassesForRequest(sql)]);
   return {
     timestamp: unixSeconds(now)!,
     nodes: rows.map((row) => ({ address: nodeAddress(row), ...nodeView(row, classes) })),

@@ -7,7 +7,7 @@ import type { NodeRef } from './node-ref';
 import type { NodesQuery } from './schemas';
 import { reachabilityCondition, type Reachability } from '../nodes/reachability';
 import { classifyVersion, type VersionClasses, type VersionStatus } from '../versions/classes';
-import { loadVersionClasses, versionStatusCondition } from '../versions/store';
+import { loadVersionClassesForRequest, versionStatusCondition } from '../versions/store';
 
 /** The columns every node view reads. */
 export interface NodeRow {
@@ -180,7 +180,7 @@ function orderBy(sql: Sql, sort: NodesQuery['sort'], order: NodesQuery['order'])
 }
 
 /** The WHERE of nodes.json: composable fragments, each on an index (exported for the plan tests). */
-export function nodeFilters(sql: Sql, query: NodesQuery, classes: VersionClasses) {
+export function nodeFilters(sql: Sql, query: NodesQuery, classes: VersionClasses | null) {
   const version = query.version;
   return sql`
     not hidden
@@ -191,24 +191,27 @@ export function nodeFilters(sql: Sql, query: NodesQuery, classes: VersionClasses
     ${query.verified === undefined ? sql`` : query.verified ? sql`and verified` : sql`and not verified`}
     ${query.online === undefined ? sql`` : query.online ? sql`and status = 'up'` : sql`and status <> 'up'`}
     ${query.status ? sql`and ${reachabilityCondition(sql, query.status)}` : sql``}
-    ${query.version_status ? sql`and ${versionStatusCondition(sql, classes, query.version_status)}` : sql``}`;
+    ${query.version_status && classes ? sql`and ${versionStatusCondition(sql, classes, query.version_status)}` : sql``}`;
 }
 
 /** GET /api/nodes.json: one page of visible nodes, filtered and sorted. */
 export async function listNodes(sql: Sql, query: NodesQuery, now: Date = new Date()): Promise<NodesResponse> {
   const offset = (query.page - 1) * query.limit;
-  const classes = await loadVersionClasses(sql);
+  // The classes are needed before the queries only to filter by them.
+  const pendingClasses = loadVersionClassesForRequest(sql);
+  const filterClasses = query.version_status ? await pendingClasses : null;
   // One scan counts the matches and finds the network's consensus height.
-  const [rows, [counts]] = await Promise.all([
+  const [rows, [counts], classes] = await Promise.all([
     sql<NodeRow[]>`
       select ${sql(NODE_COLUMNS)} from nodes
-      where ${nodeFilters(sql, query, classes)}
+      where ${nodeFilters(sql, query, filterClasses)}
       order by ${orderBy(sql, query.sort, query.order)}
       limit ${query.limit} offset ${offset}`,
     sql<{ total: number; latest_height: number | null }[]>`
-      select count(*) filter (where ${nodeFilters(sql, query, classes)})::int as total,
+      select count(*) filter (where ${nodeFilters(sql, query, filterClasses)})::int as total,
              ${consensusHeight(sql)} as latest_height
       from nodes where not hidden`,
+    pendingClasses,
   ]);
   const nodes: Record<string, NodeView> = {};
   for (const row of rows) nodes[nodeAddress(row)] = nodeView(row, classes);
@@ -244,9 +247,8 @@ export interface NodeDetail extends NodeView {
 
 /** GET /api/nodes/{id}. */
 export async function getNodeDetail(sql: Sql, ref: NodeRef): Promise<NodeDetail | null> {
-  const row = await findNode(sql, ref);
+  const [row, classes] = await Promise.all([findNode(sql, ref), loadVersionClassesForRequest(sql)]);
   if (!row) return null;
-  const classes = await loadVersionClasses(sql);
   return {
     id: String(row.id),
     address: nodeAddress(row),

@@ -1,5 +1,5 @@
 import type { Sql } from '../db/client';
-import { loadVersionClasses, versionStatusCondition } from '../versions/store';
+import { loadVersionClassesForRequest, versionStatusCondition } from '../versions/store';
 
 export interface NodeCluster {
   latitude: number;
@@ -18,7 +18,7 @@ export interface NodeCluster {
  * Each cluster sits at its nodes' mean position. Largest first.
  */
 export async function getNodeClusters(sql: Sql, cellDegrees = 4): Promise<NodeCluster[]> {
-  const classes = await loadVersionClasses(sql);
+  const classes = await loadVersionClassesForRequest(sql);
   const rows = await sql<{
     latitude: number; longitude: number; count: number; country: string | null; country_name: string | null;
     current: number; outdated: number; critical: number;

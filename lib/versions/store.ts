@@ -1,5 +1,5 @@
 import type { Sql } from '../db/client';
-import { getSettings, type Settings } from '../settings/app-settings';
+import { SETTING_DEFAULTS, SETTING_SCHEMAS, type Settings } from '../settings/app-settings';
 import {
   detectVersions,
   resolveVersionClasses,
@@ -38,27 +38,59 @@ export async function detectVersionsLive(sql: Sql): Promise<DetectedVersions> {
   return detectVersions(rows as VersionGroup[]);
 }
 
-/** What the newest snapshot detected; null when it has nothing stored (or there is no snapshot). */
-async function storedDetectedVersions(sql: Sql): Promise<DetectedVersions | null> {
-  const [row] = await sql<{ detected: DetectedVersions | null }[]>`
-    select api_aggregates -> 'versionDetected' as detected
-    from network_snapshots order by taken_at desc, id desc limit 1`;
-  const detected = row?.detected;
-  if (!detected || typeof detected !== 'object' || typeof detected.versions !== 'object' || detected.versions === null) return null;
-  return detected;
+/** Live detections are kept this long per process (they change with crawl passes, not requests). */
+const LIVE_DETECTION_TTL_MS = 60_000;
+const globalCache = globalThis as typeof globalThis & { __peerscopeLiveVersions?: { at: number; value: Promise<DetectedVersions> } };
+
+function cachedLiveDetection(sql: Sql, now = Date.now()): Promise<DetectedVersions> {
+  const hit = globalCache.__peerscopeLiveVersions;
+  if (hit && now - hit.at < LIVE_DETECTION_TTL_MS) return hit.value;
+  const value = detectVersionsLive(sql);
+  globalCache.__peerscopeLiveVersions = { at: now, value };
+  value.catch(() => {
+    if (globalCache.__peerscopeLiveVersions?.value === value) delete globalCache.__peerscopeLiveVersions;
+  });
+  return value;
 }
+
+/** For tests: forget the cached live detection. */
+export function clearVersionDetectionCache(): void {
+  delete globalCache.__peerscopeLiveVersions;
+}
+
+function isDetected(value: unknown): value is DetectedVersions {
+  const detected = value as DetectedVersions | null;
+  return !!detected && typeof detected === 'object' && typeof detected.versions === 'object' && detected.versions !== null;
+}
+
+const VERSION_KEYS = ['versions.client', 'versions.current', 'versions.minimum', 'versions.critical'] as const;
 
 /**
  * The effective classes: admin settings over what the newest snapshot detected
- * (detected live before there is one). Settings apply at once; detected values
- * follow the crawl passes.
+ * (before a snapshot has it: detected live). One round trip when the snapshot has it;
+ * settings apply at once, detected values follow the crawl passes. Request paths pass
+ * `cachedLiveDetection` so the live fallback runs at most once a minute per process.
  */
-export async function loadVersionClasses(sql: Sql, settings?: Settings): Promise<VersionClasses> {
-  const [current, detected] = await Promise.all([
-    settings ?? getSettings(sql),
-    storedDetectedVersions(sql).then((stored) => stored ?? detectVersionsLive(sql)),
-  ]);
+export async function loadVersionClasses(sql: Sql, options: { settings?: Settings; cachedLiveDetection?: boolean } = {}): Promise<VersionClasses> {
+  const [row] = await sql<{ settings: Record<string, unknown> | null; detected: unknown }[]>`
+    select (select jsonb_object_agg(key, value) from app_settings where key = any(${VERSION_KEYS as unknown as string[]})) as settings,
+           (select api_aggregates -> 'versionDetected' from network_snapshots order by taken_at desc, id desc limit 1) as detected`;
+  const stored: Record<string, unknown> = row?.settings ?? {};
+  const current = options.settings ?? (Object.fromEntries(
+    VERSION_KEYS.map((key) => {
+      const parsed = SETTING_SCHEMAS[key].safeParse(stored[key]);
+      return [key, key in stored && parsed.success ? parsed.data : SETTING_DEFAULTS[key]];
+    }),
+  ) as Pick<Settings, (typeof VERSION_KEYS)[number]>);
+  const detected = isDetected(row?.detected)
+    ? row.detected
+    : await (options.cachedLiveDetection ? cachedLiveDetection(sql) : detectVersionsLive(sql));
   return resolveVersionClasses(versionSettings(current), detected);
+}
+
+/** For request paths (nodes.json, node pages, map, /api/config/chain). */
+export function loadVersionClassesForRequest(sql: Sql): Promise<VersionClasses> {
+  return loadVersionClasses(sql, { cachedLiveDetection: true });
 }
 
 function bound(text: string | null): number[] | null {

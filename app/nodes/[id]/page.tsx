@@ -9,7 +9,7 @@ import { parseSearchParams, type RawSearchParams } from '@/lib/dashboard/search-
 import { getSql } from '@/lib/db/client';
 import { StatusBadge, TierBadge, VersionBadge } from '../../_components/badges';
 import type { VersionClasses, VersionStatus } from '@/lib/versions/classes';
-import { loadVersionClasses } from '@/lib/versions/store';
+import { loadVersionClassesForRequest } from '@/lib/versions/store';
 import { BarChart } from '../../_components/bar-chart';
 import { InputError } from '../../_components/input-error';
 import { LineChart } from '../../_components/line-chart';
@@ -77,7 +77,7 @@ export default async function NodePage({ params, searchParams }: Props) {
   const [checks, downtimes, classes] = await Promise.all([
     getNodeChecks(sql, nodeKey, { from: now - HISTORY_DAYS * 86_400, to: now, page: 1, limit: 1000 }),
     downtimeQuery.ok ? getNodeDowntimes(sql, String(node.id), downtimeQuery.data) : null,
-    loadVersionClasses(sql),
+    loadVersionClassesForRequest(sql),
   ]);
   const daily = uptimeByDay(checks.checks);
   const latency = latencySeries(checks.checks);
