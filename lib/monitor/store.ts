@@ -31,6 +31,7 @@ export class MonitorStore implements MonitorSink {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private dropped = 0;
+  private stopped = false;
 
   constructor(
     private readonly sql: Sql,
@@ -38,13 +39,17 @@ export class MonitorStore implements MonitorSink {
   ) {}
 
   start(): void {
+    this.stopped = false;
     const tick = () => {
+      // A flush that was running when stop() was called must not schedule another one.
+      if (this.stopped) return;
       this.timer = setTimeout(() => void this.flush().finally(tick), this.options.flushMs ?? 200);
     };
     tick();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.flushing;
