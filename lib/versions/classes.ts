@@ -79,7 +79,8 @@ export function detectVersions(groups: readonly VersionGroup[]): DetectedVersion
 
 export function resolveVersionClasses(settings: VersionSettings, detected: DetectedVersions): VersionClasses {
   const client = settings.client ?? detected.client;
-  const detectedCurrent = client === null ? null : (detected.versions[client] ?? null);
+  const found = client !== null && Object.hasOwn(detected.versions, client) ? detected.versions[client] : undefined;
+  const detectedCurrent = typeof found === 'string' && parseVersion(found) ? found : null;
   const current = settings.current ?? detectedCurrent;
   const minimum = settings.minimum ?? current;
   return {

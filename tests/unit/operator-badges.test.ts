@@ -56,6 +56,9 @@ describe('version classes (pure)', () => {
     // The client setting picks that client's detected version.
     const btcd = resolveVersionClasses({ client: 'btcd', current: null, minimum: null, critical: null }, detected);
     assert.deepEqual([btcd.client, btcd.current, btcd.minimum, btcd.sources.current], ['btcd', '0.24.0', '0.24.0', 'detected']);
+    // A client name that is an Object.prototype key finds nothing.
+    const proto = resolveVersionClasses({ client: '__proto__', current: null, minimum: null, critical: null }, detected);
+    assert.deepEqual([proto.current, proto.minimum], [null, null]);
   });
 
   it('set values must be ordered', () => {
