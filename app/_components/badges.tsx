@@ -1,7 +1,20 @@
-const STATUS_LABEL = { up: 'Online', down: 'Offline', unknown: 'Unknown' } as const;
+import { REACHABILITY_LABELS, VERSION_STATUS_LABELS } from '@/lib/dashboard/labels';
 
-export function StatusBadge({ status }: { status: 'up' | 'down' | 'unknown' }) {
-  return <span className={`badge status-${status}`}>{STATUS_LABEL[status]}</span>;
+const STATUS_TITLE = {
+  up: 'Handshake completed',
+  reachable: 'Accepts TCP connections but never completed the handshake',
+  down: 'TCP connection refused or timed out',
+  unknown: 'Never probed',
+} as const;
+
+export function StatusBadge({ status }: { status: keyof typeof REACHABILITY_LABELS }) {
+  return <span className={`badge status-${status}`} title={STATUS_TITLE[status]}>{REACHABILITY_LABELS[status]}</span>;
+}
+
+/** The node's version class: up to date, outdated, critical (unknown shows nothing). */
+export function VersionBadge({ status }: { status: keyof typeof VERSION_STATUS_LABELS }) {
+  if (status === 'unknown') return null;
+  return <span className={`badge version-${status}`}>{VERSION_STATUS_LABELS[status]}</span>;
 }
 
 export function TierBadge({ tier }: { tier: string | null }) {

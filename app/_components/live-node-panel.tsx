@@ -6,7 +6,7 @@ import type { NodeExceptionJson } from '@/lib/events/exceptions';
 import { StatusBadge } from './badges';
 
 export interface LiveNodeState {
-  status: 'up' | 'down' | 'unknown';
+  status: 'up' | 'reachable' | 'down' | 'unknown';
   latency_ms: number | null;
   height: number | null;
   connected_since: number | null;

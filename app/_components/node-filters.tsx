@@ -9,6 +9,7 @@ const NETWORK_LABELS: Record<(typeof NODE_NETWORKS)[number], string> = {
   i2p: 'I2P',
   cjdns: 'CJDNS',
 };
+import { REACHABILITY_LABELS, VERSION_STATUS_LABELS } from '@/lib/dashboard/labels';
 
 const SORT_LABELS: Record<(typeof NODE_SORTS)[number], string> = {
   last_seen: 'Last seen',
@@ -78,6 +79,24 @@ export function NodeFilters({ query }: { query: NodesQuery }) {
           <option value="">Any</option>
           <option value="true">Online</option>
           <option value="false">Offline or unknown</option>
+        </select>
+      </label>
+      <label>
+        Reachability
+        <select name="status" defaultValue={query.status ?? ''}>
+          <option value="">Any</option>
+          {(Object.keys(REACHABILITY_LABELS) as (keyof typeof REACHABILITY_LABELS)[]).map((state) => (
+            <option key={state} value={state}>{state === 'reachable' ? 'Reachable (TCP only)' : state === 'unknown' ? 'Never probed' : REACHABILITY_LABELS[state]}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Version class
+        <select name="version_status" defaultValue={query.version_status ?? ''}>
+          <option value="">Any</option>
+          {(Object.keys(VERSION_STATUS_LABELS) as (keyof typeof VERSION_STATUS_LABELS)[]).map((status) => (
+            <option key={status} value={status}>{VERSION_STATUS_LABELS[status]}</option>
+          ))}
         </select>
       </label>
       <label>

@@ -1,6 +1,6 @@
 import type { NodeView } from '@/lib/api/nodes';
 import { formatDecimal, formatInteger, formatPercent, nodePath } from '@/lib/dashboard/format';
-import { StatusBadge, TierBadge } from './badges';
+import { StatusBadge, TierBadge, VersionBadge } from './badges';
 import { ScrollTable } from './scroll-table';
 
 /** Nodes as a table: address (linked to the node page), status, version, country, tier, score, uptime, latency. */
@@ -34,7 +34,7 @@ export function NodeTable({ caption, nodes, showRank = false }: { caption: strin
                 {node.is_verified && <span className="badge verified" title="Ownership verified">Verified</span>}
               </th>
               <td data-label="Status"><StatusBadge status={node.status} /></td>
-              <td className="mono" data-label="Version">{node.user_agent ?? '—'}</td>
+              <td data-label="Version"><span className="mono">{node.user_agent ?? '—'}</span><VersionBadge status={node.version_status} /></td>
               <td data-label="Country">{node.country ? <abbr title={node.country_name ?? node.country}>{node.country}</abbr> : '—'}</td>
               <td data-label="Tier"><TierBadge tier={node.tier} /></td>
               <td className="num" data-label="PIX score">{formatDecimal(node.pix_score)}</td>

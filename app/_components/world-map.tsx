@@ -4,6 +4,7 @@ import type { GeometryCollection, Topology } from 'topojson-specification';
 import land110m from 'world-atlas/land-110m.json';
 import { formatInteger, formatPercent } from '@/lib/dashboard/format';
 import type { NodeCluster } from '@/lib/dashboard/map-clusters';
+import { VERSION_STATUS_LABELS } from '@/lib/dashboard/labels';
 import { hrefWith } from '@/lib/dashboard/search-params';
 import { MapKeyboard } from './map-keyboard';
 
@@ -20,6 +21,14 @@ const path = geoPath(projection).digits(1);
 const topology = land110m as unknown as Topology<{ land: GeometryCollection }>;
 const landPath = path(feature(topology, topology.objects.land)) ?? '';
 const spherePath = path({ type: 'Sphere' }) ?? '';
+
+/** "; versions: 10 up to date, 2 outdated, 1 critical" (classes with nodes only). */
+function versionSummary(versions: NodeCluster['versions']): string {
+  const parts = (['current', 'outdated', 'critical'] as const)
+    .filter((status) => versions[status] > 0)
+    .map((status) => `${formatInteger(versions[status])} ${VERSION_STATUS_LABELS[status].toLowerCase()}`);
+  return parts.length ? `; versions: ${parts.join(', ')}` : '';
+}
 
 function radius(count: number, max: number): number {
   return 3 + Math.sqrt(count / max) * 20;
@@ -47,7 +56,7 @@ export function WorldMap({ clusters }: { clusters: NodeCluster[] }) {
           const point = projection([cluster.longitude, cluster.latitude]);
           if (!point) return null;
           const where = cluster.countryName ?? cluster.country ?? 'unknown country';
-          const label = `${formatInteger(cluster.count)} ${cluster.count === 1 ? 'node' : 'nodes'} near ${where} (${formatPercent((cluster.count / total) * 100)} of located nodes)`;
+          const label = `${formatInteger(cluster.count)} ${cluster.count === 1 ? 'node' : 'nodes'} near ${where} (${formatPercent((cluster.count / total) * 100)} of located nodes)${versionSummary(cluster.versions)}`;
           const href = cluster.country ? hrefWith('/nodes', { country: cluster.country, online: 'true' }) : '/nodes?online=true';
           return (
             <a key={`${cluster.latitude},${cluster.longitude}`} href={href} aria-label={label} className="map-cluster">

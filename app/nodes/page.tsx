@@ -24,6 +24,8 @@ function listQuery(query: NodesQuery) {
     asn: query.asn,
     network: query.network,
     services: query.services?.join(','),
+    status: query.status,
+    version_status: query.version_status,
     sort: query.sort === 'last_seen' ? undefined : query.sort,
     order: query.order === 'desc' ? undefined : query.order,
   };

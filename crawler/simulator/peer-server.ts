@@ -20,7 +20,14 @@ export type HostileBehaviour = 'garbage' | 'bad-checksum' | 'bad-magic' | 'overs
  */
 export type GossipTestBehaviour = 'nul-agent' | 'bogon-flood' | 'oversized-addr' | 'count-bomb' | 'multi-message-addr' | 'stale-addr' | 'old-version';
 export const GOSSIP_TEST_BEHAVIOURS: readonly GossipTestBehaviour[] = ['nul-agent', 'bogon-flood', 'oversized-addr', 'count-bomb', 'multi-message-addr', 'stale-addr', 'old-version'];
-export type PeerBehaviour = 'good' | 'slow' | 'gone' | HostileBehaviour | GossipTestBehaviour;
+/**
+ * Peers for the reachability tests (not assigned by startSimulatedNetwork; tests start
+ * them): 'hangup' accepts the TCP connection and closes it at once, without a byte.
+ * With 'silent' (accepts TCP, never answers the version) it is "reachable", not up.
+ */
+export type ReachabilityTestBehaviour = 'hangup';
+export const REACHABILITY_TEST_BEHAVIOURS: readonly ReachabilityTestBehaviour[] = ['hangup'];
+export type PeerBehaviour = 'good' | 'slow' | 'gone' | HostileBehaviour | GossipTestBehaviour | ReachabilityTestBehaviour;
 export const HOSTILE_BEHAVIOURS: readonly HostileBehaviour[] = ['garbage', 'bad-checksum', 'bad-magic', 'oversized', 'slowloris', 'silent', 'addr-flood'];
 
 export interface PeerProfile {
@@ -73,6 +80,10 @@ function serveConnection(socket: Socket, profile: PeerProfile, context: PeerServ
   const respond = (fn: () => void) => (delay > 0 ? later(delay, fn) : fn());
 
   if (profile.behaviour === 'silent') return;
+  if (profile.behaviour === 'hangup') {
+    socket.end();
+    return;
+  }
   if (profile.behaviour === 'garbage') {
     write(rng.bytes(rng.int(64, 512)));
     return;

@@ -1,7 +1,8 @@
 import type { Sql } from '../db/client';
 import { getSettings } from '../settings/app-settings';
 import { createDeliver, type AlertEvent, type AlertMessage, type Deliver, type DeliveryTarget } from './delivery';
-import { isOutdated, newestMajors } from './outdated';
+import { loadVersionClasses } from '../versions/store';
+import { isOutdated } from './outdated';
 
 export interface AlertRunSummary {
   /** Subscriptions looked at. */
@@ -141,10 +142,7 @@ export async function processAlerts(sql: Sql, options: ProcessAlertsOptions = {}
   }
 
   // 2. New state changes.
-  const upAgents = settings['alerts.min_protocol_version'] === null && settings['alerts.min_user_agent_version'] === null
-    ? await sql<{ user_agent: string }[]>`select distinct user_agent from nodes where status = 'up' and user_agent is not null and not hidden`
-    : [];
-  const majors = newestMajors(upAgents.map((row) => row.user_agent));
+  const classes = await loadVersionClasses(sql, { settings });
   for await (const id of enabledSubscriptionIds(sql, limit)) {
     await sql.begin(async (tx) => {
       const [sub] = await tx<SubscriptionState[]>`
@@ -157,7 +155,7 @@ export async function processAlerts(sql: Sql, options: ProcessAlertsOptions = {}
         for update of s skip locked`;
       if (!sub) return;
       summary.subscriptions++;
-      const outdated = isOutdated(sub, settings, majors);
+      const outdated = isOutdated(sub, classes);
       const next = {
         status: sub.status === 'unknown' ? sub.last_status : sub.status,
         outdated: outdated ?? sub.last_outdated,

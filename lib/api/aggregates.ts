@@ -1,5 +1,6 @@
 import type { Sql } from '../db/client';
 import { networkHealthScore } from '../scoring';
+import { computeClassAggregates, type ClassAggregates } from './class-aggregates';
 import { round } from './format';
 
 /**
@@ -7,7 +8,7 @@ import { round } from './format';
  * takeNetworkSnapshot stores it in network_snapshots. Hidden nodes never count;
  * distributions count online (status up) nodes, with null keys as "unknown".
  */
-export interface NetworkAggregates {
+export interface NetworkAggregates extends Partial<ClassAggregates> {
   totalNodes: number;
   onlineNodes: number;
   /** Consensus height: the most common height of reachable nodes (see CONSENSUS_HEIGHT). */
@@ -51,7 +52,7 @@ function sortedByCount(entries: [string, number][]): Record<string, number> {
 }
 
 export async function computeNetworkAggregates(sql: Sql): Promise<NetworkAggregates> {
-  const [totals, groups] = await Promise.all([
+  const [totals, groups, classAggregates] = await Promise.all([
     sql<{
       total: number;
       online: number;
@@ -88,6 +89,7 @@ export async function computeNetworkAggregates(sql: Sql): Promise<NetworkAggrega
              count(*)::int as count
       from nodes where status = 'up' and not hidden
       group by grouping sets ((user_agent), (country), (tier))`,
+    computeClassAggregates(sql),
   ]);
   const row = totals[0];
   const buckets = { version: [] as [string, number][], country: [] as [string, number][], tier: [] as [string, number][] };
@@ -116,5 +118,6 @@ export async function computeNetworkAggregates(sql: Sql): Promise<NetworkAggrega
     countries: sortedByCount(buckets.country),
     countryNames,
     tiers: sortedByCount(buckets.tier),
+    ...classAggregates,
   };
 }

@@ -1,5 +1,6 @@
 import type { Sql } from '../db/client';
 import { unixSeconds } from './format';
+import { loadVersionClassesForRequest } from '../versions/store';
 import { NODE_COLUMNS, nodeAddress, nodeView, pagination, type NodeRow, type NodeView, type Pagination } from './nodes';
 
 export interface LeaderboardEntry extends NodeView {
@@ -28,10 +29,10 @@ export async function getRankedNodes(sql: Sql, page: number, limit: number): Pro
 
 /** GET /api/leaderboard. */
 export async function getLeaderboard(sql: Sql, query: { page: number; limit: number }, now: Date = new Date()): Promise<LeaderboardResponse> {
-  const { rows, total } = await getRankedNodes(sql, query.page, query.limit);
+  const [{ rows, total }, classes] = await Promise.all([getRankedNodes(sql, query.page, query.limit), loadVersionClassesForRequest(sql)]);
   return {
     timestamp: unixSeconds(now)!,
-    nodes: rows.map((row) => ({ address: nodeAddress(row), ...nodeView(row) })),
+    nodes: rows.map((row) => ({ address: nodeAddress(row), ...nodeView(row, classes) })),
     pagination: pagination(query.page, query.limit, total),
   };
 }

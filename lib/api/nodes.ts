@@ -8,6 +8,9 @@ import { countedFilters, filtersKey, storedNodeCounts, sumNodeCounts } from './n
 import { nodeSearchConditions } from './node-search';
 import { nodesQuerySchema, type NodesQuery } from './schemas';
 import { cachedPerSnapshot, latestSnapshot } from './snapshot-cache';
+import { reachabilityCondition, type Reachability } from '../nodes/reachability';
+import { classifyVersion, type VersionClasses, type VersionStatus } from '../versions/classes';
+import { loadVersionClassesForRequest, versionStatusCondition } from '../versions/store';
 
 /** The columns every node view reads. */
 export interface NodeRow {
@@ -41,13 +44,18 @@ export interface NodeRow {
   last_seen: Date | null;
   verified: boolean;
   tips_enabled: boolean;
+  /** generated: up / reachable / down / unknown (lib/nodes/reachability) */
+  reachability: Reachability;
+  /** generated from user_agent (lib/versions/parse) */
+  client_name: string | null;
+  client_version: number[] | null;
 }
 
 export const NODE_COLUMNS = [
   'id', 'ip', 'port', 'network', 'status', 'protocol_version', 'user_agent', 'services', 'height', 'hostname',
   'city', 'country', 'country_name', 'latitude', 'longitude', 'timezone', 'asn', 'organization_name', 'isp',
   'latency_ms', 'uptime_percentage', 'reliability', 'pix_score', 'tier', 'rank', 'connected_since', 'first_seen',
-  'last_seen', 'verified', 'tips_enabled',
+  'last_seen', 'verified', 'tips_enabled', 'reachability', 'client_name', 'client_version',
 ] as const;
 
 /**
@@ -73,7 +81,8 @@ export interface NodeView {
   organization_name: string | null;
   /** the ISP when known, else the ASN's organisation */
   isp: string | null;
-  status: 'up' | 'down' | 'unknown';
+  /** up (handshake completed), reachable (TCP accepted, no handshake), down, unknown (never probed) */
+  status: Reachability;
   last_seen: number | null;
   latency_ms: number | null;
   uptime_percentage: number | null;
@@ -83,9 +92,11 @@ export interface NodeView {
   rank: number | null;
   is_verified: boolean;
   tips_enabled: boolean;
+  /** Extra (issue 17): current (up to date), outdated, critical or unknown, by the chain's version classes. */
+  version_status: VersionStatus;
 }
 
-export function nodeView(row: NodeRow): NodeView {
+export function nodeView(row: NodeRow, classes: VersionClasses): NodeView {
   return {
     protocol_version: row.protocol_version,
     user_agent: row.user_agent,
@@ -102,7 +113,7 @@ export function nodeView(row: NodeRow): NodeView {
     asn: asnLabel(row.asn),
     organization_name: row.organization_name,
     isp: row.isp ?? row.organization_name,
-    status: row.status,
+    status: row.reachability,
     last_seen: unixSeconds(row.last_seen),
     latency_ms: round(row.latency_ms, 1),
     uptime_percentage: round(row.uptime_percentage, 2),
@@ -112,6 +123,10 @@ export function nodeView(row: NodeRow): NodeView {
     rank: row.rank,
     is_verified: row.verified,
     tips_enabled: row.tips_enabled,
+    version_status: classifyVersion(
+      row.client_name !== null && row.client_version !== null ? { client: row.client_name, version: row.client_version } : null,
+      classes,
+    ),
   };
 }
 
@@ -167,7 +182,8 @@ function orderBy(sql: Sql, sort: NodesQuery['sort'], order: NodesQuery['order'])
   }
 }
 
-function nodeFilters(sql: Sql, query: NodesQuery) {
+/** The WHERE of nodes.json: composable fragments, each on an index (exported for the plan tests). */
+export function nodeFilters(sql: Sql, query: NodesQuery, classes: VersionClasses | null) {
   const version = query.version;
   return sql`
     not hidden
@@ -177,12 +193,14 @@ function nodeFilters(sql: Sql, query: NodesQuery) {
     ${version && !/^\d{1,9}$/.test(version) ? sql`and user_agent ilike ${`%${likeLiteral(version)}%`}` : sql``}
     ${query.verified === undefined ? sql`` : query.verified ? sql`and verified` : sql`and not verified`}
     ${query.online === undefined ? sql`` : query.online ? sql`and status = 'up'` : sql`and status <> 'up'`}
-    ${nodeSearchConditions(sql, query)}`;
+    ${nodeSearchConditions(sql, query)}
+    ${query.status ? sql`and ${reachabilityCondition(sql, query.status)}` : sql``}
+    ${query.version_status && classes ? sql`and ${versionStatusCondition(sql, classes, query.version_status)}` : sql``}`;
 }
 
 /** The visible nodes: the base of every nodes.json filter (and of the counts stored with each snapshot). */
 export function visibleNodesFilter(sql: Sql) {
-  return nodeFilters(sql, nodesQuerySchema.parse({}));
+  return nodeFilters(sql, nodesQuerySchema.parse({}), null);
 }
 
 /**
@@ -191,11 +209,11 @@ export function visibleNodesFilter(sql: Sql) {
  * per snapshot, filter combination and process (lib/api/snapshot-cache). Live counts
  * before the first snapshot. Totals are as of the newest snapshot, like stats.json.
  */
-async function countNodes(sql: Sql, query: NodesQuery): Promise<number> {
+async function countNodes(sql: Sql, query: NodesQuery, classes: VersionClasses | null): Promise<number> {
   const newest = await latestSnapshot(sql);
   const counted = countedFilters(query);
   const exact = async () => {
-    const [row] = await nodesCountQuery(sql, query);
+    const [row] = await nodesCountQuery(sql, query, classes);
     return row?.total ?? 0;
   };
   if (!newest?.precomputed) return exact();
@@ -204,7 +222,9 @@ async function countNodes(sql: Sql, query: NodesQuery): Promise<number> {
     if (counts) return sumNodeCounts(counts, counted);
   }
   const { page: _page, limit: _limit, sort: _sort, order: _order, ...filters } = query;
-  return cachedPerSnapshot(sql, `nodes.json count ${filtersKey(filters)}`, exact);
+  // The version classes an admin sets are part of what a version_status filter means.
+  const classesKey = query.version_status ? ` classes ${JSON.stringify(classes)}` : '';
+  return cachedPerSnapshot(sql, `nodes.json count ${filtersKey(filters)}${classesKey}`, exact);
 }
 
 /** The consensus height of the newest snapshot; computed live before the first one. */
@@ -216,24 +236,32 @@ async function latestHeight(sql: Sql): Promise<number | null> {
 }
 
 /** The page query of nodes.json (the benchmark checks its plan for every filter and sort). */
-export function nodesPageQuery(sql: Sql, query: NodesQuery) {
+export function nodesPageQuery(sql: Sql, query: NodesQuery, classes: VersionClasses | null = null) {
   return sql<NodeRow[]>`
     select ${sql(NODE_COLUMNS)} from nodes
-    where ${nodeFilters(sql, query)}
+    where ${nodeFilters(sql, query, classes)}
     order by ${orderBy(sql, query.sort, query.order)}
     limit ${query.limit} offset ${(query.page - 1) * query.limit}`;
 }
 
 /** The exact count of nodes.json, for filters the stored counts do not cover. */
-export function nodesCountQuery(sql: Sql, query: NodesQuery) {
-  return sql<{ total: number }[]>`select count(*)::int as total from nodes where ${nodeFilters(sql, query)}`;
+export function nodesCountQuery(sql: Sql, query: NodesQuery, classes: VersionClasses | null = null) {
+  return sql<{ total: number }[]>`select count(*)::int as total from nodes where ${nodeFilters(sql, query, classes)}`;
 }
 
 /** GET /api/nodes.json: one page of visible nodes, filtered and sorted; no count or aggregate per request. */
 export async function listNodes(sql: Sql, query: NodesQuery, now: Date = new Date()): Promise<NodesResponse> {
-  const [rows, total, height] = await Promise.all([nodesPageQuery(sql, query), countNodes(sql, query), latestHeight(sql)]);
+  // The classes are needed before the queries only to filter by them.
+  const pendingClasses = loadVersionClassesForRequest(sql);
+  const filterClasses = query.version_status ? await pendingClasses : null;
+  const [rows, total, height, classes] = await Promise.all([
+    nodesPageQuery(sql, query, filterClasses),
+    countNodes(sql, query, filterClasses),
+    latestHeight(sql),
+    pendingClasses,
+  ]);
   const nodes: Record<string, NodeView> = {};
-  for (const row of rows) nodes[nodeAddress(row)] = nodeView(row);
+  for (const row of rows) nodes[nodeAddress(row)] = nodeView(row, classes);
   return {
     timestamp: unixSeconds(now)!,
     total_nodes: total,
@@ -266,7 +294,7 @@ export interface NodeDetail extends NodeView {
 
 /** GET /api/nodes/{id}. */
 export async function getNodeDetail(sql: Sql, ref: NodeRef): Promise<NodeDetail | null> {
-  const row = await findNode(sql, ref);
+  const [row, classes] = await Promise.all([findNode(sql, ref), loadVersionClassesForRequest(sql)]);
   if (!row) return null;
   return {
     id: String(row.id),
@@ -275,7 +303,7 @@ export async function getNodeDetail(sql: Sql, ref: NodeRef): Promise<NodeDetail 
     port: row.port,
     network: row.network,
     first_seen: unixSeconds(row.first_seen),
-    ...nodeView(row),
+    ...nodeView(row, classes),
     exceptions: await nodeExceptions(sql, row.id),
   };
 }

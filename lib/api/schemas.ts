@@ -9,6 +9,8 @@ import { nodeRefSchema } from './node-ref';
 import { nodeSearchFields } from './node-search';
 import { seedsQuerySchema } from './seeds';
 import { eventsQuerySchema, eventStreamQuerySchema } from '../events/schemas';
+import { REACHABILITY_STATES } from '../nodes/reachability';
+import { VERSION_STATUSES } from '../versions/classes';
 
 /**
  * Every query string the API accepts, keyed by its OpenAPI path. Route handlers
@@ -40,6 +42,10 @@ export const nodesQuerySchema = z.object({
   version: z.string().trim().min(1).max(100).optional(),
   verified: flag.optional(),
   online: flag.optional(),
+  /** Extra (issue 17): up, reachable (TCP only), down, unknown (never probed). */
+  status: z.enum(REACHABILITY_STATES).optional(),
+  /** Extra (issue 17): the node's version class. */
+  version_status: z.enum(VERSION_STATUSES).optional(),
   sort: z.enum(NODE_SORTS).default('last_seen'),
   order: order.default('desc'),
   // q, asn, network, services (issue 15): lib/api/node-search.ts
@@ -107,6 +113,9 @@ export type BitnodesSnapshotQuery = z.infer<typeof bitnodesSnapshotQuerySchema>;
 
 export const emptyQuerySchema = z.object({});
 
+/** GET /api/config/chain reads no query string. */
+export const chainConfigQuerySchema = emptyQuerySchema;
+
 /**
  * Account and admin routes: strict, so an unknown query parameter is a 400 there.
  * (GET /api/admin/users and GET /api/nodes/register use listUsersQuerySchema and
@@ -139,6 +148,7 @@ export const QUERY_SCHEMAS = {
   '/api/nodes.json': nodesQuerySchema,
   '/api/stats.json': statsQuerySchema,
   '/api/countries.json': countriesQuerySchema,
+  '/api/config/chain': chainConfigQuerySchema,
   '/api/leaderboard': leaderboardQuerySchema,
   '/api/events': eventsQuerySchema,
   '/api/events/stream': eventStreamQuerySchema,

@@ -5,6 +5,10 @@ import { computeNetworkAggregates, type NetworkAggregates } from './aggregates';
 import { FILTERABLE_SERVICE_FLAGS } from '../p2p/service-flags';
 import { NODE_NETWORKS } from './node-search';
 import { computeStatsBreakdowns, storedStatsBreakdowns, type StatsBreakdowns } from './breakdowns';
+import { computeClassAggregates, type ClassAggregates } from './class-aggregates';
+import { REACHABILITY_STATES, type Reachability } from '../nodes/reachability';
+import { VERSION_STATUSES, type VersionStatus } from '../versions/classes';
+import { publicVersionClasses, type PublicVersionClasses } from '../versions/public';
 import { round, unixSeconds } from './format';
 import { TIERS, type StatsQuery, type Tier } from './schemas';
 
@@ -39,6 +43,12 @@ export interface StatsResponse extends StatsBreakdownFields {
     average_uptime: number | null;
     countries: number;
   }[];
+  /** Extra (issue 17): visible nodes per reachability state: up, reachable (TCP only), down, unknown (never probed). */
+  status_distribution: Record<Reachability, number>;
+  /** Extra (issue 17): online nodes per version class, zeros included. */
+  version_status_distribution: Record<VersionStatus, number>;
+  /** Extra (issue 17): the version classes these counts used. */
+  version_classes: PublicVersionClasses;
 }
 
 /** The breakdown fields stats.json adds to the spec's (online_nodes is the same as available_nodes, so left out). */
@@ -107,6 +117,11 @@ async function buildStats(sql: Sql, query: StatsQuery, now: Date): Promise<Stats
       limit ${MAX_HISTORY_POINTS}`,
     storedStatsBreakdowns(sql).then((stored) => stored ?? computeStatsBreakdowns(sql)),
   ]);
+  // Snapshots taken before the class aggregates existed: those parts live.
+  const classes: ClassAggregates =
+    aggregates.versionClasses && aggregates.versionStatus && aggregates.reachability && aggregates.versionDetected
+      ? (aggregates as ClassAggregates)
+      : await computeClassAggregates(sql);
   const countriesDistribution: StatsResponse['countries_distribution'] = {};
   for (const [code, count] of Object.entries(aggregates.countries)) {
     const name = aggregates.countryNames[code];
@@ -137,5 +152,9 @@ async function buildStats(sql: Sql, query: StatsQuery, now: Date): Promise<Stats
       countries: row.countries,
     })),
     ...breakdownFields(breakdowns),
+    // In a fixed order (stored jsonb does not keep key order), zeros included.
+    status_distribution: Object.fromEntries(REACHABILITY_STATES.map((state) => [state, classes.reachability[state] ?? 0])) as Record<Reachability, number>,
+    version_status_distribution: Object.fromEntries(VERSION_STATUSES.map((status) => [status, classes.versionStatus[status] ?? 0])) as Record<VersionStatus, number>,
+    version_classes: publicVersionClasses(classes.versionClasses),
   };
 }

@@ -31,6 +31,11 @@ export interface ProbeResult {
   checkedAt: Date;
   /** True when the version/verack handshake completed. */
   ok: boolean;
+  /**
+   * Whether the TCP connection (through the proxy, for onion/i2p) was accepted; with
+   * ok false this tells "reachable" (TCP only) from "down". Undefined: not known.
+   */
+  tcpConnected?: boolean;
   /** Handshake round trip: connect until verack received, in milliseconds. */
   latencyMs?: number;
   /** Ping/pong round trip when measured, in milliseconds. */

@@ -13,9 +13,10 @@ export type { SettingField } from './setting-input';
 
 const SETTING_DESCRIPTIONS: Record<SettingKey, string> = {
   'verification.require_review': 'Successful verification checks wait for an admin instead of verifying at once.',
-  'alerts.min_protocol_version': 'Nodes below this protocol version are outdated (empty: not used).',
-  'alerts.min_user_agent_version': 'Nodes whose client version (e.g. 26.1) is below this are outdated (empty: not used).',
-  'alerts.version_major_lag': 'Without minimums: outdated when this many major versions behind the newest seen.',
+  'versions.client': 'Client whose versions are classed, as in the user agent (e.g. Satoshi; empty: the most common among up nodes).',
+  'versions.current': 'Current release (e.g. 27.1; empty: the most common version of that client among up nodes).',
+  'versions.minimum': 'Oldest version still up to date; older is outdated (empty: the current version).',
+  'versions.critical': 'Versions below this are critical (empty: none).',
   'alerts.max_delivery_attempts': 'Failed alert deliveries are retried until this many attempts.',
   'alerts.max_per_user': 'Alert subscriptions a user may have.',
   'registration.max_per_hour': 'Node registrations (attempts) a user may make per hour.',

@@ -1,5 +1,6 @@
 import type { Sql } from '../db/client';
 import { cachedPerSnapshot } from '../api/snapshot-cache';
+import { loadVersionClassesForRequest, versionStatusCondition } from '../versions/store';
 
 export interface NodeCluster {
   latitude: number;
@@ -8,6 +9,8 @@ export interface NodeCluster {
   /** the most common country of the cluster's nodes */
   country: string | null;
   countryName: string | null;
+  /** nodes of the cluster per version class (lib/versions) */
+  versions: { current: number; outdated: number; critical: number };
 }
 
 /**
@@ -16,8 +19,15 @@ export interface NodeCluster {
  * Each cluster sits at its nodes' mean position. Largest first.
  */
 export async function getNodeClusters(sql: Sql, cellDegrees = 4): Promise<NodeCluster[]> {
-  const rows = await sql<{ latitude: number; longitude: number; count: number; country: string | null; country_name: string | null }[]>`
+  const classes = await loadVersionClassesForRequest(sql);
+  const rows = await sql<{
+    latitude: number; longitude: number; count: number; country: string | null; country_name: string | null;
+    current: number; outdated: number; critical: number;
+  }[]>`
     select avg(latitude)::float8 as latitude, avg(longitude)::float8 as longitude, count(*)::int as count,
+           count(*) filter (where ${versionStatusCondition(sql, classes, 'current')})::int as current,
+           count(*) filter (where ${versionStatusCondition(sql, classes, 'outdated')})::int as outdated,
+           count(*) filter (where ${versionStatusCondition(sql, classes, 'critical')})::int as critical,
            mode() within group (order by country) as country,
            mode() within group (order by country_name) as country_name
     from nodes
@@ -30,6 +40,7 @@ export async function getNodeClusters(sql: Sql, cellDegrees = 4): Promise<NodeCl
     count: row.count,
     country: row.country?.trim() ?? null,
     countryName: row.country_name,
+    versions: { current: row.current, outdated: row.outdated, critical: row.critical },
   }));
 }
 

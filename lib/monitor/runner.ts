@@ -4,7 +4,9 @@
  * monitor uptime every few minutes, and run alerts as events arrive.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { newestMajors, isOutdated } from '../alerts/outdated';
+import { isOutdated } from '../alerts/outdated';
+import type { VersionClasses } from '../versions/classes';
+import { loadVersionClasses } from '../versions/store';
 import type { Sql } from '../db/client';
 import type { AddressNetwork } from '../crawler/types';
 import { createAlertTrigger } from '../events/alert-trigger';
@@ -12,7 +14,6 @@ import { pruneEvents } from '../events/record';
 import { recomputeMonitorUptime } from '../measure/monitor-uptime';
 import type { Dialer } from '../p2p/dialer';
 import type { ProbeChain } from '../p2p/probe';
-import { getSettings, type Settings } from '../settings/app-settings';
 import { Monitor } from './monitor';
 import type { MonitorSettings } from './settings';
 import { closeStaleSpans, MonitorStore, touchSpans } from './store';
@@ -44,16 +45,14 @@ export async function runMonitor(options: RunMonitorOptions): Promise<void> {
     log,
     onFlushed: options.processAlerts ? createAlertTrigger(sql, options.processAlerts, log) : undefined,
   });
-  let appSettings: Settings | null = null;
-  let majors = new Map<string, number>();
+  let classes: VersionClasses | null = null;
   const monitor = new Monitor({
     chain: options.chain,
     dialer: options.dialer,
     sink: store,
     pingIntervalMs: settings.pingIntervalMs,
     rules: settings.rules,
-    isOutdated: (node) =>
-      appSettings ? isOutdated({ status: 'up', protocol_version: node.protocolVersion, user_agent: node.userAgent }, appSettings, majors) : null,
+    isOutdated: (node) => (classes ? isOutdated({ status: 'up', user_agent: node.userAgent }, classes) : null),
   });
   store.start();
   let lastTouch = 0;
@@ -61,9 +60,7 @@ export async function runMonitor(options: RunMonitorOptions): Promise<void> {
   try {
     while (!signal.aborted) {
       try {
-        appSettings = await getSettings(sql);
-        const agents = await sql<{ user_agent: string }[]>`select distinct user_agent from nodes where status = 'up' and user_agent is not null`;
-        majors = newestMajors(agents.map((row) => row.user_agent));
+        classes = await loadVersionClasses(sql);
         const targets = await loadTargets(sql, { shard: settings.shard, networks: options.networks, limit: settings.maxConnections });
         const { added, removed } = monitor.sync(targets);
         const stats = monitor.stats();

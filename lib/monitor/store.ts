@@ -31,6 +31,7 @@ export class MonitorStore implements MonitorSink {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private dropped = 0;
+  private stopped = false;
 
   constructor(
     private readonly sql: Sql,
@@ -38,13 +39,17 @@ export class MonitorStore implements MonitorSink {
   ) {}
 
   start(): void {
+    this.stopped = false;
     const tick = () => {
+      // A flush that was running when stop() was called must not schedule another one.
+      if (this.stopped) return;
       this.timer = setTimeout(() => void this.flush().finally(tick), this.options.flushMs ?? 200);
     };
     tick();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.flushing;
@@ -138,6 +143,8 @@ async function writeStates(sql: Sql, states: Map<string, NodeStatePatch>): Promi
   await sql`
     update nodes n set
       status = coalesce(p.status, n.status),
+      -- A held connection is TCP; a lost one the monitor could not get back counts as down (the crawler refines it).
+      tcp_connected = case when p.status is null then n.tcp_connected else p.status = 'up' end,
       connected_since = case when p.has_since then p.connected_since else n.connected_since end,
       monitor_latency_ms = case when p.has_latency then p.latency_ms else n.monitor_latency_ms end,
       latency_ms = case when p.has_latency then coalesce(p.latency_ms, n.latency_ms) else n.latency_ms end,

@@ -46,14 +46,15 @@ export async function recordProbe(sql: Sql, result: ProbeResult, source: 'regist
   const { address, version } = result;
   const status = result.ok ? 'up' : 'down';
   const [node] = await sql<RegistrationResult['node'][]>`
-    insert into nodes (ip, port, network, status, protocol_version, user_agent, services, height, relay, latency_ms,
+    insert into nodes (ip, port, network, status, tcp_connected, protocol_version, user_agent, services, height, relay, latency_ms,
       source, last_seen, last_checked, connected_since, consecutive_failures)
-    values (${address.host}, ${address.port}, ${address.network}, ${status}, ${version?.protocolVersion ?? null},
+    values (${address.host}, ${address.port}, ${address.network}, ${status}, ${result.ok || (result.tcpConnected ?? null)}, ${version?.protocolVersion ?? null},
       ${version?.userAgent ?? null}, ${version ? version.services.toString() : null}, ${version?.startHeight ?? null},
       ${version?.relay ?? null}, ${result.latencyMs ?? null}, ${source},
       ${result.ok ? result.checkedAt : null}, ${result.checkedAt}, ${result.ok ? result.checkedAt : null}, ${result.ok ? 0 : 1})
     on conflict (ip, port) do update set
       status = excluded.status,
+      tcp_connected = excluded.tcp_connected,
       protocol_version = coalesce(excluded.protocol_version, nodes.protocol_version),
       user_agent = coalesce(excluded.user_agent, nodes.user_agent),
       services = coalesce(excluded.services, nodes.services),
@@ -67,8 +68,8 @@ export async function recordProbe(sql: Sql, result: ProbeResult, source: 'regist
       updated_at = now()
     returning id::text as id, ip, port, status, protocol_version, user_agent, latency_ms`;
   await sql`
-    insert into node_checks (node_id, checked_at, status, latency_ms, protocol_version, user_agent, services, height, error)
-    values (${node!.id}, ${result.checkedAt}, ${status}, ${result.latencyMs ?? null}, ${version?.protocolVersion ?? null},
+    insert into node_checks (node_id, checked_at, status, tcp_connected, latency_ms, protocol_version, user_agent, services, height, error)
+    values (${node!.id}, ${result.checkedAt}, ${status}, ${result.ok || (result.tcpConnected ?? null)}, ${result.latencyMs ?? null}, ${version?.protocolVersion ?? null},
       ${version?.userAgent ?? null}, ${version ? version.services.toString() : null}, ${version?.startHeight ?? null}, ${result.error ?? null})`;
   return node!;
 }

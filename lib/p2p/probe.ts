@@ -11,6 +11,8 @@
  * always destroyed; every wait has a timeout; memory per probe is bounded
  * by maxPayloadBytes (frame buffer) and maxLearned (addresses kept).
  *
+ * ProbeResult.tcpConnected says whether the TCP connection was accepted (false when
+ * the dial failed, was refused or timed out, or the probe was aborted before it).
  * ProbeResult.ok is true once the handshake completed. A failure after the
  * handshake (e.g. garbage instead of addr) keeps ok=true and sets error.
  * latencyMs runs from the start of the dial until verack is received.
@@ -84,7 +86,7 @@ function toPeerVersion(version: VersionMessage): PeerVersion {
 
 export async function probePeer(address: PeerAddress, options: ProbeOptions): Promise<ProbeResult> {
   const timeouts = { ...DEFAULT_PROBE_TIMEOUTS, ...options.timeouts };
-  const result: ProbeResult = { address, checkedAt: new Date(), ok: false, learned: [] };
+  const result: ProbeResult = { address, checkedAt: new Date(), ok: false, tcpConnected: false, learned: [] };
   const outer = options.signal;
   if (outer?.aborted) return { ...result, error: 'aborted' };
 
@@ -117,6 +119,7 @@ export async function probePeer(address: PeerAddress, options: ProbeOptions): Pr
     socket.destroy();
     return { ...result, error: connectFailure };
   }
+  result.tcpConnected = true;
 
   return new Promise<ProbeResult>((resolve) => {
     const magic = magicBytes(options.chain.magic);

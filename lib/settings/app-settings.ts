@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { Sql } from '../db/client';
 
+/** 1-4 numbers of at most 6 digits, as lib/versions/parse.ts reads them. */
+const VERSION_PATTERN = /^[0-9]{1,6}(\.[0-9]{1,6}){0,3}$/;
+
 /**
  * The app_settings keys an admin may read and change (GET/PUT /api/admin/settings),
  * each with its schema and default. Other rows of app_settings (such as the
@@ -9,15 +12,14 @@ import type { Sql } from '../db/client';
 export const SETTING_SCHEMAS = {
   /** Successful verification checks wait for an admin (needs_review) instead of verifying at once. */
   'verification.require_review': z.boolean(),
-  /** A node whose protocol_version is below this is outdated (null: not used). */
-  'alerts.min_protocol_version': z.number().int().min(0).max(10_000_000).nullable(),
-  /** A node whose user-agent version (e.g. "26.1") is below this is outdated (null: not used). */
-  'alerts.min_user_agent_version': z.string().regex(/^\d+(\.\d+){0,3}$/, 'a version like 27.0').nullable(),
-  /**
-   * With neither minimum set: outdated when the node's user-agent major version is more than
-   * this many majors below the newest major seen among up nodes running the same client.
-   */
-  'alerts.version_major_lag': z.number().int().min(0).max(100),
+  /** Version classes (lib/versions/classes.ts): the client family judged; null: the most common among up nodes. */
+  'versions.client': z.string().regex(/^[^:/()\u0000-\u001f\u007f]{1,64}$/, 'a client name as in the user agent, like Satoshi').nullable(),
+  /** The current release; null: the most common version of the client among up nodes. */
+  'versions.current': z.string().regex(VERSION_PATTERN, 'a version like 27.1').nullable(),
+  /** The oldest version still up to date (older: outdated); null: the current version. */
+  'versions.minimum': z.string().regex(VERSION_PATTERN, 'a version like 27.1').nullable(),
+  /** Versions below this are critical; null: none. */
+  'versions.critical': z.string().regex(VERSION_PATTERN, 'a version like 27.1').nullable(),
   /** Failed deliveries are retried on later runs until this many attempts. */
   'alerts.max_delivery_attempts': z.number().int().min(1).max(50),
   /** Alert subscriptions a user may have. */
@@ -33,9 +35,10 @@ export type Settings = { [K in SettingKey]: z.infer<(typeof SETTING_SCHEMAS)[K]>
 
 export const SETTING_DEFAULTS: Settings = {
   'verification.require_review': false,
-  'alerts.min_protocol_version': null,
-  'alerts.min_user_agent_version': null,
-  'alerts.version_major_lag': 1,
+  'versions.client': null,
+  'versions.current': null,
+  'versions.minimum': null,
+  'versions.critical': null,
   'alerts.max_delivery_attempts': 5,
   'alerts.max_per_user': 50,
   'registration.max_per_hour': 10,

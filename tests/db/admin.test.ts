@@ -44,11 +44,16 @@ describe('admin endpoints', () => {
     assert.equal((await put({ 'auth.jwt_secret': 'x' })).status, 400);
     assert.equal((await put({ 'verification.require_review': 'yes' })).status, 400);
     assert.equal((await put({})).status, 400);
-    const updated = await put({ 'verification.require_review': true, 'alerts.min_protocol_version': 70015, 'alerts.min_user_agent_version': null });
+    const updated = await put({ 'verification.require_review': true, 'versions.minimum': '26.0', 'versions.critical': null });
     assert.equal(updated.status, 200);
     const body = await updated.json();
     assert.equal(body.settings['verification.require_review'], true);
-    assert.equal(body.settings['alerts.min_protocol_version'], 70015);
+    assert.equal(body.settings['versions.minimum'], '26.0');
+    // The version classes must stay ordered: critical ≤ minimum ≤ current.
+    const unordered = await put({ 'versions.critical': '27.0' });
+    assert.equal(unordered.status, 400);
+    assert.match((await unordered.json()).details, /versions\.critical must not be above versions\.minimum/);
+    assert.equal((await put({ 'versions.current': '25.0' })).status, 400);
     const [entry] = await database.sql`select action, details from admin_audit_log where action = 'settings.update'`;
     assert.equal(entry!.details.changes['verification.require_review'], true);
   });

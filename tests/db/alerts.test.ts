@@ -167,7 +167,8 @@ describe('alerts', () => {
     let healthy = false;
     const { calls, deliver } = recorder(() => healthy);
     await processAlerts(database.sql, { deliver });
-    await database.sql`update nodes set user_agent = '/Satoshi:29.0.0/' where ip = '13.0.0.2'`;
+    // The admin raises the minimum version class: 27.0.0 becomes outdated.
+    await database.sql`insert into app_settings (key, value) values ('versions.minimum', '"28.0"'::jsonb)`;
     await database.sql`update nodes set tier = 'silver' where id = ${nodeId}`;
     await database.sql`insert into app_settings (key, value) values ('alerts.max_delivery_attempts', '2'::jsonb)`;
     try {

@@ -58,7 +58,8 @@ describe(`public API contract (spec examples) on ${testBackend()}`, () => {
     const { status, body } = await json(await getNodes(request('/api/nodes.json?limit=50')));
     assert.equal(status, 200);
     // A node that is down has no rank (docs/scoring.md): the one documented null.
-    assertMatchesContract(specExample('nodes.json'), body, { maps: ['nodes'], nullable: ['nodes.*.rank'] }, 'nodes.json');
+    // Extension (issue 17): nodes.*.version_status.
+    assertMatchesContract(specExample('nodes.json'), body, { maps: ['nodes'], nullable: ['nodes.*.rank'], extensible: ['nodes.*'] }, 'nodes.json');
     const us = body.nodes['203.0.113.1:33117'];
     assert.equal(us.asn, 'AS15169');
     assert.equal(us.isp, 'Google LLC', 'isp falls back to the ASN organisation');
@@ -75,8 +76,10 @@ describe(`public API contract (spec examples) on ${testBackend()}`, () => {
   it('GET /api/stats.json matches the spec example', async () => {
     const { status, body } = await json(await getStats(request('/api/stats.json')));
     assert.equal(status, 200);
-    // Extra top-level fields are Peerscope's breakdowns (issue 15, tests/db/stats-breakdowns.test.ts).
+    // Extensions: the breakdowns of issue 15 (tests/db/stats-breakdowns.test.ts) and status_distribution, version_status_distribution, version_classes (issue 17).
     assertMatchesContract(specExample('stats.json'), body, { maps: ['versions', 'countries_distribution'], extensible: [''] }, 'stats.json');
+    assert.deepEqual(Object.keys(body.status_distribution), ['up', 'reachable', 'down', 'unknown']);
+    assert.deepEqual(Object.keys(body.version_status_distribution), ['current', 'outdated', 'critical', 'unknown']);
     assert.deepEqual(Object.keys(body.tiers_distribution), ['diamond', 'gold', 'silver', 'bronze', 'standard']);
     assert.equal(body.latest_height, 5678901, 'the same consensus height as nodes.json');
     assert.deepEqual(body.countries_distribution.DE, { count: 1, name: 'Germany' });

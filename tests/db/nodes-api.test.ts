@@ -47,6 +47,7 @@ describe(`GET /api/nodes.json on ${testBackend()}`, () => {
       'protocol_version', 'user_agent', 'connected_since', 'services', 'height', 'hostname', 'city', 'country',
       'country_name', 'latitude', 'longitude', 'timezone', 'asn', 'organization_name', 'isp', 'status', 'last_seen',
       'latency_ms', 'uptime_percentage', 'reliability', 'tier', 'pix_score', 'rank', 'is_verified', 'tips_enabled',
+      'version_status',
     ]);
     assert.equal(a.services, '0000000000000409');
     assert.equal(a.last_seen, Date.UTC(2026, 10, 24, 12, 10) / 1000);

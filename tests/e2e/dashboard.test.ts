@@ -455,16 +455,16 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     await adminPage.getByRole('table', { name: 'The 20 latest admin actions' }).getByRole('row', { name: /settings\.update/ }).waitFor();
     await screenshot(adminPage, 'dashboard-admin-settings-saved');
     // A value only the server can refuse: the API's details are shown.
-    const versionForm = adminPage.getByRole('form', { name: 'Setting alerts.min_user_agent_version' });
-    const versionInput = versionForm.getByLabel('alerts.min_user_agent_version', { exact: true });
+    const versionForm = adminPage.getByRole('form', { name: 'Setting versions.minimum' });
+    const versionInput = versionForm.getByLabel('versions.minimum', { exact: true });
     assert.equal(await versionInput.getAttribute('type'), 'text');
     await versionInput.fill('28.0');
     await adminPage.route('**/api/admin/settings', (route) =>
-      route.continue({ postData: JSON.stringify({ 'alerts.min_user_agent_version': 'latest' }) }), { times: 1 });
-    await versionForm.getByRole('button', { name: 'Save alerts.min_user_agent_version' }).click();
+      route.continue({ postData: JSON.stringify({ 'versions.minimum': 'latest' }) }), { times: 1 });
+    await versionForm.getByRole('button', { name: 'Save versions.minimum' }).click();
     const apiError = adminPage.locator('main [role=alert]');
     await apiError.waitFor();
-    assert.match(await apiError.innerText(), /^alerts\.min_user_agent_version was not saved: .*a version like 27\.0/);
+    assert.match(await apiError.innerText(), /^versions\.minimum was not saved: .*a version like 27\.1/);
     await screenshot(adminPage, 'dashboard-admin-settings-error');
     await adminPage.reload();
     assert.equal(await adminPage.getByLabel('registration.max_per_hour', { exact: true }).inputValue(), '25');

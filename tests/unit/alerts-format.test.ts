@@ -3,9 +3,8 @@ import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { clampDiscordPayload, DISCORD_LIMITS, discordPayloadLength, truncate } from '../../lib/alerts/discord';
 import { discordPayload, webhookSignature, type AlertMessage } from '../../lib/alerts/delivery';
-import { isOutdated, newestMajors, parseUserAgent } from '../../lib/alerts/outdated';
-
-const SETTINGS = { 'alerts.min_protocol_version': null, 'alerts.min_user_agent_version': null, 'alerts.version_major_lag': 1 };
+import { isOutdated } from '../../lib/alerts/outdated';
+import { detectVersions, resolveVersionClasses } from '../../lib/versions/classes';
 
 describe('Discord payload limits', () => {
   it('truncates every field within Discord limits and keeps the total ≤ 6000', () => {
@@ -53,25 +52,22 @@ describe('Discord payload limits', () => {
   });
 });
 
-describe('outdated versions', () => {
-  it('parses user agents', () => {
-    assert.deepEqual(parseUserAgent('/Satoshi:27.0.0(peerscope-abc)/'), { client: 'Satoshi', version: [27, 0, 0] });
-    assert.deepEqual(parseUserAgent('/Shibetoshi:1.14.7/'), { client: 'Shibetoshi', version: [1, 14, 7] });
-    assert.equal(parseUserAgent('garbage'), undefined);
-  });
-
-  it('compares with the newest major among up nodes, or with the configured minimums', () => {
-    const majors = newestMajors(['/Satoshi:27.1.0/', '/Satoshi:26.0.0/', '/btcd:0.24.0/']);
-    const node = (user_agent: string, protocol_version = 70016, status = 'up') => ({ user_agent, protocol_version, status });
-    assert.equal(isOutdated(node('/Satoshi:26.0.0/'), SETTINGS, majors), false, 'one major behind is tolerated (lag 1)');
-    assert.equal(isOutdated(node('/Satoshi:25.0.0/'), SETTINGS, majors), true);
-    assert.equal(isOutdated(node('/Satoshi:25.0.0/'), { ...SETTINGS, 'alerts.version_major_lag': 2 }, majors), false);
-    assert.equal(isOutdated(node('/Satoshi:25.0.0/', 70016, 'down'), SETTINGS, majors), null, 'down nodes are not judged');
-    assert.equal(isOutdated(node('/Unknown:1.0/'), SETTINGS, majors), null);
-    const minimums = { ...SETTINGS, 'alerts.min_protocol_version': 70016, 'alerts.min_user_agent_version': '26.0' };
-    assert.equal(isOutdated(node('/Satoshi:25.0.0/', 70016), minimums, majors), true);
-    assert.equal(isOutdated(node('/Satoshi:26.1.0/', 70015), minimums, majors), true);
-    assert.equal(isOutdated(node('/Satoshi:26.1.0/', 70016), minimums, majors), false);
+describe('outdated versions (version classes)', () => {
+  it('is outdated when the class is outdated or critical; unknown for down nodes and other clients', () => {
+    const detected = detectVersions([
+      { client: 'Satoshi', version: [27, 1, 0, 0], count: 5 },
+      { client: 'Satoshi', version: [26, 0, 0, 0], count: 2 },
+      { client: 'btcd', version: [0, 24, 0, 0], count: 1 },
+    ]);
+    const classes = resolveVersionClasses({ client: null, current: null, minimum: '26.0', critical: '25.0' }, detected);
+    const node = (user_agent: string, status = 'up') => ({ user_agent, status });
+    assert.equal(isOutdated(node('/Satoshi:27.1.0/'), classes), false);
+    assert.equal(isOutdated(node('/Satoshi:26.0.0/'), classes), false, 'the minimum itself is up to date');
+    assert.equal(isOutdated(node('/Satoshi:25.2.0/'), classes), true, 'outdated');
+    assert.equal(isOutdated(node('/Satoshi:24.0.1/'), classes), true, 'critical counts as outdated');
+    assert.equal(isOutdated(node('/Satoshi:24.0.1/', 'down'), classes), null, 'down nodes are not judged');
+    assert.equal(isOutdated(node('/btcd:0.1.0/'), classes), null, 'another client is unknown');
+    assert.equal(isOutdated(node('garbage'), classes), null);
   });
 });
 

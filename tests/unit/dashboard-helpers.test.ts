@@ -105,8 +105,8 @@ describe('account form checks', () => {
     assert.deepEqual(settingField('registration.max_per_hour'), {
       key: 'registration.max_per_hour', kind: 'number', nullable: false, min: 1, max: 10_000, description: settingField('registration.max_per_hour').description,
     });
-    assert.equal(settingField('alerts.min_user_agent_version').kind, 'text');
-    assert.equal(settingField('alerts.min_protocol_version').nullable, true);
+    assert.equal(settingField('versions.minimum').kind, 'text');
+    assert.equal(settingField('versions.critical').nullable, true);
     for (const key of SETTING_KEYS) assert.ok(settingField(key).description.length > 10, key);
 
     assert.deepEqual(parseSettingInput('registration.max_per_hour', ' 25 '), { ok: true, value: 25 });
@@ -114,9 +114,11 @@ describe('account form checks', () => {
     assert.equal(parseSettingInput('registration.max_per_hour', '').ok, false);
     assert.equal(parseSettingInput('registration.max_per_hour', 'ten').ok, false);
     assert.equal(parseSettingInput('registration.max_per_hour', '2.5').ok, false);
-    assert.deepEqual(parseSettingInput('alerts.min_protocol_version', ''), { ok: true, value: null });
-    assert.deepEqual(parseSettingInput('alerts.min_user_agent_version', '27.0'), { ok: true, value: '27.0' });
-    assert.match((parseSettingInput('alerts.min_user_agent_version', 'latest') as { message: string }).message, /a version like 27.0/);
+    assert.deepEqual(parseSettingInput('versions.critical', ''), { ok: true, value: null });
+    assert.deepEqual(parseSettingInput('versions.minimum', '27.0'), { ok: true, value: '27.0' });
+    assert.match((parseSettingInput('versions.minimum', 'latest') as { message: string }).message, /a version like 27.1/);
+    assert.equal(parseSettingInput('versions.client', 'Satoshi').ok, true);
+    assert.equal(parseSettingInput('versions.client', '/Satoshi:27/').ok, false);
     assert.deepEqual(parseSettingInput('verification.require_review', true), { ok: true, value: true });
   });
 });

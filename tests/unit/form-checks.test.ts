@@ -40,9 +40,9 @@ describe('admin setting input in the browser (lib/dashboard/setting-input)', () 
     assert.deepEqual(checkSettingInput(limit, ' 25 '), { ok: true, value: 25 });
     assert.match((checkSettingInput(limit, '0') as { message: string }).message, /^registration\.max_per_hour: a whole number from 1 to 10000$/);
     for (const bad of ['', 'ten', '2.5', '10001']) assert.equal(checkSettingInput(limit, bad).ok, false, bad);
-    assert.deepEqual(checkSettingInput(settingField('alerts.min_protocol_version'), ' '), { ok: true, value: null });
+    assert.deepEqual(checkSettingInput(settingField('versions.critical'), ' '), { ok: true, value: null });
     // Formats only the schema knows are left to the API.
-    assert.deepEqual(checkSettingInput(settingField('alerts.min_user_agent_version'), 'latest'), { ok: true, value: 'latest' });
+    assert.deepEqual(checkSettingInput(settingField('versions.minimum'), 'latest'), { ok: true, value: 'latest' });
     assert.deepEqual(checkSettingInput(settingField('verification.require_review'), false), { ok: true, value: false });
   });
 });

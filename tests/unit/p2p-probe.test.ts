@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { startSimulatedNetwork, type PeerBehaviour, type SimulatedNetwork } from '../../crawler/simulator';
+import { startPeerServer, startSimulatedNetwork, type PeerBehaviour, type RunningPeerServer, type SimulatedNetwork } from '../../crawler/simulator';
 import { CHAIN_PRESETS } from '../../lib/chains/presets';
 import { encodeFrame, magicBytes } from '../../lib/p2p/frame';
 import { encodeVersion } from '../../lib/p2p/messages';
@@ -29,6 +29,7 @@ describe('probePeer against simulated peers', () => {
     const peer = peerWith('good');
     const result = await probePeer(peer.address, options);
     assert.equal(result.ok, true, result.error);
+    assert.equal(result.tcpConnected, true);
     assert.equal(result.error, undefined);
     assert.equal(result.version?.userAgent, peer.profile.userAgent);
     assert.equal(result.version?.startHeight, peer.profile.startHeight);
@@ -63,6 +64,8 @@ describe('probePeer against simulated peers', () => {
       assert.equal(result.ok, false);
       assert.match(result.error ?? '', pattern);
       assert.deepEqual(result.learned, []);
+      // Every hostile peer accepted TCP (reachable); only a gone one refused it (down).
+      assert.equal(result.tcpConnected, behaviour !== 'gone');
     });
   }
 
@@ -86,6 +89,51 @@ describe('probePeer against simulated peers', () => {
     const result = await pending;
     assert.equal(result.error, 'aborted');
     assert.ok(performance.now() - started < 1000);
+  });
+});
+
+describe('probePeer reports whether TCP connected (reachable vs down)', () => {
+  const magic = magicBytes(chain.magic);
+  const profile = (behaviour: PeerBehaviour) => ({
+    behaviour, userAgent: '/Satoshi:28.1.0/', protocolVersion: chain.protocolVersion, services: 0n, startHeight: 1, delayMs: 0, announcesSelf: false, seed: 1,
+  });
+  const context = { magic, supportsAddrV2: true, self: { host: '127.0.0.1', port: 1, network: 'ipv4' as const }, gossip: () => [] };
+  const servers: RunningPeerServer[] = [];
+  const start = async (behaviour: PeerBehaviour) => {
+    const server = await startPeerServer('127.0.0.1', 0, profile(behaviour), context);
+    servers.push(server);
+    return { host: '127.0.0.1', port: server.port, network: 'ipv4' as const };
+  };
+  after(() => Promise.all(servers.map((server) => server.close())));
+
+  it('a peer that accepts TCP and never answers the version: tcpConnected, not ok, handshake timeout', async () => {
+    const result = await probePeer(await start('silent'), { chain, timeouts: { ...timeouts, handshakeMs: 300, totalMs: 1000 } });
+    assert.equal(result.ok, false);
+    assert.equal(result.tcpConnected, true);
+    assert.equal(result.error, 'timeout: handshake');
+    assert.equal(result.version, undefined);
+  });
+
+  it('a peer that accepts TCP and hangs up at once: tcpConnected, not ok', async () => {
+    const result = await probePeer(await start('hangup'), { chain, timeouts });
+    assert.equal(result.ok, false);
+    assert.equal(result.tcpConnected, true);
+    assert.match(result.error ?? '', /^(closed before handshake|ECONNRESET|EPIPE)$/);
+  });
+
+  it('a closed port: not tcpConnected (down)', async () => {
+    const address = await start('good');
+    await servers.pop()!.close();
+    const result = await probePeer(address, { chain, timeouts });
+    assert.equal(result.ok, false);
+    assert.equal(result.tcpConnected, false);
+    assert.equal(result.error, 'ECONNREFUSED');
+  });
+
+  it('a peer below the minimum protocol version completed TCP but is not up', async () => {
+    const result = await probePeer(await start('old-version'), { chain, timeouts, minPeerVersion: () => 70001 });
+    assert.equal(result.ok, false);
+    assert.equal(result.tcpConnected, true);
   });
 });
 
@@ -113,6 +161,7 @@ describe('probePeer edge cases', () => {
     const neverConnects = (_: unknown, signal: AbortSignal) => new Promise<Socket>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
     const result = await probePeer({ host: '127.0.0.1', port: 1, network: 'ipv4' }, { chain, dialer: neverConnects, timeouts: { ...timeouts, connectMs: 50 } });
     assert.equal(result.error, 'timeout: connect');
+    assert.equal(result.tcpConnected, false);
   });
 
   it('answers the peer\'s ping during the handshake and sends sendaddrv2 before verack', async () => {

@@ -7,7 +7,9 @@ import { latencySeries, uptimeByDay } from '@/lib/dashboard/check-series';
 import { formatDay, formatDecimal, formatDuration, formatInteger, formatPercent, formatUnix } from '@/lib/dashboard/format';
 import { parseSearchParams, type RawSearchParams } from '@/lib/dashboard/search-params';
 import { getSql } from '@/lib/db/client';
-import { StatusBadge, TierBadge } from '../../_components/badges';
+import { StatusBadge, TierBadge, VersionBadge } from '../../_components/badges';
+import type { VersionClasses, VersionStatus } from '@/lib/versions/classes';
+import { loadVersionClassesForRequest } from '@/lib/versions/store';
 import { BarChart } from '../../_components/bar-chart';
 import { InputError } from '../../_components/input-error';
 import { LineChart } from '../../_components/line-chart';
@@ -25,6 +27,30 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<RawSearchP
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { id } = await params;
   return { title: `Node ${decodeURIComponent(id)}` };
+}
+
+const REACHABILITY_TEXT = {
+  up: 'Completes the handshake',
+  reachable: 'Accepts TCP connections but did not complete the handshake at the last check',
+  down: 'Refused or did not answer the TCP connection at the last check',
+  unknown: 'Not probed yet',
+} as const;
+
+/** The node's version class with the thresholds that made it. */
+function VersionClass({ status, classes }: { status: VersionStatus; classes: VersionClasses }) {
+  if (status === 'unknown') {
+    return <>{classes.client ? `Unknown (only ${classes.client} versions are classed)` : 'Unknown'}</>;
+  }
+  const limits = [
+    classes.current && `current ${classes.current}`,
+    classes.minimum && `minimum ${classes.minimum}`,
+    classes.critical && `critical below ${classes.critical}`,
+  ].filter(Boolean).join(', ');
+  return (
+    <>
+      <VersionBadge status={status} /> <span className="muted">{`${classes.client}: ${limits}`}</span>
+    </>
+  );
 }
 
 export default async function NodePage({ params, searchParams }: Props) {
@@ -49,15 +75,17 @@ export default async function NodePage({ params, searchParams }: Props) {
 
   const now = Math.floor(Date.now() / 1000);
   const nodeKey = { id: String(node.id), address: node.address };
-  const [checks, downtimes] = await Promise.all([
+  const [checks, downtimes, classes] = await Promise.all([
     getNodeChecks(sql, nodeKey, { from: now - HISTORY_DAYS * 86_400, to: now, page: 1, limit: 1000 }),
     downtimeQuery.ok ? getNodeDowntimes(sql, String(node.id), downtimeQuery.data) : null,
+    loadVersionClassesForRequest(sql),
   ]);
   const daily = uptimeByDay(checks.checks);
   const latency = latencySeries(checks.checks);
   const latencies = latency.map((p) => p.y).filter((y): y is number => y !== null);
   const fields: [string, React.ReactNode][] = [
     ['Status', <StatusBadge key="s" status={node.status} />],
+    ['Reachability', REACHABILITY_TEXT[node.status]],
     ['Tier', <TierBadge key="t" tier={node.tier} />],
     ['Rank', formatInteger(node.rank)],
     ['PIX score', formatDecimal(node.pix_score)],
@@ -65,6 +93,7 @@ export default async function NodePage({ params, searchParams }: Props) {
     ['Reliability', formatPercent(node.reliability)],
     ['Latency', formatDecimal(node.latency_ms, ' ms')],
     ['User agent', node.user_agent ?? '—'],
+    ['Version class', <VersionClass key="v" status={node.version_status} classes={classes} />],
     ['Protocol version', node.protocol_version === null ? '—' : String(node.protocol_version)],
     ['Services', <ServiceFlagList key="services" services={node.services} />],
     ['Block height', formatInteger(node.height)],

@@ -137,6 +137,7 @@ async function upsertProbedNodes(tx: Tx, outcomes: AddressOutcome[], options: Re
   await tx`
     update nodes n
     set status = case when i.ok then 'up' else 'down' end,
+        tcp_connected = case when i.ok then true else i.tcp_connected end,
         protocol_version = coalesce(i.protocol_version, n.protocol_version),
         user_agent = coalesce(i.user_agent, n.user_agent),
         services = coalesce(i.services, n.services),
@@ -175,6 +176,7 @@ async function upsertProbedNodes(tx: Tx, outcomes: AddressOutcome[], options: Re
       from unnest(
         ${pgArray(hosts)}::text[], ${pgArray(outcomes.map((o) => o.address.port))}::int[],
         ${pgArray(outcomes.map((o) => o.latest.ok))}::boolean[],
+        ${pgArray(outcomes.map((o) => o.latest.tcpConnected))}::boolean[],
         ${pgArray(versions.map((v) => v?.protocolVersion))}::int[],
         ${pgArray(versions.map((v) => v?.userAgent))}::text[],
         ${pgArray(versions.map((v) => v?.services))}::numeric[],
@@ -190,7 +192,7 @@ async function upsertProbedNodes(tx: Tx, outcomes: AddressOutcome[], options: Re
         ${geo.city}::text[], ${geo.region}::text[], ${geo.country}::text[], ${geo.countryName}::text[],
         ${geo.latitude}::float8[], ${geo.longitude}::float8[], ${geo.timezone}::text[], ${geo.asn}::int[],
         ${geo.organization}::text[], ${geo.isp}::text[]
-      ) as input(ip, port, ok, protocol_version, user_agent, services, height, relay, latency_ms, last_seen,
+      ) as input(ip, port, ok, tcp_connected, protocol_version, user_agent, services, height, relay, latency_ms, last_seen,
                  last_checked, up_since, all_ok, any_ok, trailing_failures,
                  city, region, country, country_name, latitude, longitude, timezone, asn, organization_name, isp)
       join nodes n2 on n2.ip = input.ip and n2.port = input.port
@@ -204,19 +206,20 @@ async function upsertProbedNodes(tx: Tx, outcomes: AddressOutcome[], options: Re
 async function insertChecks(tx: Tx, results: ProbeResult[]): Promise<number> {
   const versions = results.map((r) => r.version);
   const written = await tx`
-    insert into node_checks (node_id, checked_at, status, latency_ms, protocol_version, user_agent, services, height, error)
-    select n.id, c.checked_at, c.status, c.latency_ms, c.protocol_version, c.user_agent, c.services, c.height, c.error
+    insert into node_checks (node_id, checked_at, status, tcp_connected, latency_ms, protocol_version, user_agent, services, height, error)
+    select n.id, c.checked_at, c.status, c.tcp_connected, c.latency_ms, c.protocol_version, c.user_agent, c.services, c.height, c.error
     from unnest(
       ${pgArray(results.map((r) => r.address.host))}::text[], ${pgArray(results.map((r) => r.address.port))}::int[],
       ${pgArray(results.map((r) => r.checkedAt))}::timestamptz[],
       ${pgArray(results.map((r) => (r.ok ? 'up' : 'down')))}::text[],
+      ${pgArray(results.map((r) => (r.ok ? true : r.tcpConnected)))}::boolean[],
       ${pgArray(results.map((r) => (r.ok ? probeLatency(r) : null)))}::float8[],
       ${pgArray(versions.map((v) => v?.protocolVersion))}::int[],
       ${pgArray(versions.map((v) => v?.userAgent))}::text[],
       ${pgArray(versions.map((v) => v?.services))}::numeric[],
       ${pgArray(versions.map((v) => v?.startHeight))}::int[],
       ${pgArray(results.map((r) => r.error ?? (r.ok ? null : 'failed')))}::text[]
-    ) as c(ip, port, checked_at, status, latency_ms, protocol_version, user_agent, services, height, error)
+    ) as c(ip, port, checked_at, status, tcp_connected, latency_ms, protocol_version, user_agent, services, height, error)
     join nodes n on n.ip = c.ip and n.port = c.port`;
   return written.count;
 }
@@ -271,7 +274,7 @@ function collectLearned(results: readonly ProbeResult[], probed: ReadonlySet<str
  * Stores a batch of probe results in one transaction with a few set-based
  * statements per 5,000 rows:
  * - probed addresses: unknown ones are inserted (first_seen = first probe);
- *   then status 'up'/'down', handshake facts, latency, last_seen, last_checked,
+ *   then status 'up'/'down', tcp_connected (reachable: TCP without handshake), handshake facts, latency, last_seen, last_checked,
  *   connected_since (set when the node comes up, kept while it stays up,
  *   cleared when it goes down) and consecutive_failures (0 on success, +1 per
  *   failure); results older than the stored last_checked leave the node as is;

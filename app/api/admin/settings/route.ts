@@ -2,8 +2,10 @@ import { audit } from '@/lib/admin/audit';
 import { requireAdmin } from '@/lib/auth/session';
 import { getSql, type Sql } from '@/lib/db/client';
 import { routeMethods } from '@/lib/api/methods';
-import { readJson, route } from '@/lib/http/http-error';
+import { HttpError, readJson, route } from '@/lib/http/http-error';
 import { getSettings, settingsPatchSchema, updateSettings } from '@/lib/settings/app-settings';
+import { versionSettingsProblem } from '@/lib/versions/classes';
+import { versionSettings } from '@/lib/versions/store';
 
 export const dynamic = 'force-dynamic';
 
@@ -22,6 +24,8 @@ const putHandler = route(async (request) => {
   const settings = await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     const result = await updateSettings(t, patch, admin.id);
+    const problem = versionSettingsProblem(versionSettings(result));
+    if (problem) throw new HttpError(400, 'Invalid settings', problem);
     await audit(t, admin.id, 'settings.update', { type: 'app_settings', id: Object.keys(patch).join(',') }, { changes: patch });
     return result;
   });
