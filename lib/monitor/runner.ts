@@ -17,6 +17,8 @@ import { Monitor } from './monitor';
 import type { MonitorSettings } from './settings';
 import { closeStaleSpans, MonitorStore, touchSpans } from './store';
 import { loadTargets } from './targets';
+import { recordMonitorHeartbeat } from './heartbeat';
+import { refreshNodeLists } from '../bans/apply';
 
 export interface RunMonitorOptions {
   sql: Sql;
@@ -58,9 +60,13 @@ export async function runMonitor(options: RunMonitorOptions): Promise<void> {
   store.start();
   let lastTouch = 0;
   let lastMeasure = 0;
+  const startedAt = new Date();
   try {
     while (!signal.aborted) {
+      const syncStarted = performance.now();
       try {
+        // Expired bans and hides stop applying here too, so a banned node is dropped within one sync.
+        await refreshNodeLists(sql);
         appSettings = await getSettings(sql);
         const agents = await sql<{ user_agent: string }[]>`select distinct user_agent from nodes where status = 'up' and user_agent is not null`;
         majors = newestMajors(agents.map((row) => row.user_agent));
@@ -68,6 +74,7 @@ export async function runMonitor(options: RunMonitorOptions): Promise<void> {
         const { added, removed } = monitor.sync(targets);
         const stats = monitor.stats();
         if (added || removed) log(`holding ${stats.held} nodes (+${added} −${removed}): ${stats.connected} connected, ${stats.down} down`);
+        await recordMonitorHeartbeat(sql, { shard: settings.shard, startedAt, syncMs: performance.now() - syncStarted, ...stats });
         options.onSync?.(monitor);
         const now = Date.now();
         if (now - lastTouch >= TOUCH_MS) {
