@@ -7,6 +7,7 @@ import { moderationQuerySchema } from '../verification/service';
 import { nodeRefSchema } from './node-ref';
 import { seedsQuerySchema } from './seeds';
 import { eventsQuerySchema, eventStreamQuerySchema } from '../events/schemas';
+import { listBansQuerySchema, publicBansQuerySchema } from '../bans/schemas';
 
 /**
  * Every query string the API accepts, keyed by its OpenAPI path. Route handlers
@@ -178,4 +179,6 @@ export const QUERY_SCHEMAS = {
   '/api/admin/moderation': moderationQuerySchema,
   '/api/admin/moderation/{id}': emptyQuerySchema,
   '/api/admin/check': emptyQuerySchema,
+  '/api/admin/bans': listBansQuerySchema,
+  '/api/banned': publicBansQuerySchema,
 } as const;

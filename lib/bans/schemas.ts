@@ -66,7 +66,10 @@ export const createBanSchema = z
   });
 export type CreateBanInput = z.output<typeof createBanSchema>;
 
-export const banIdQuerySchema = z.object({ id: z.string().regex(/^\d{1,18}$/, 'must be a ban id').transform(String) }).strict();
+/** DELETE /api/admin/bans {id}: the entry to lift (a decimal string or a number, as ids are strings in answers). */
+export const liftBanSchema = z
+  .object({ id: z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER).transform(String), z.string().regex(/^[1-9]\d{0,17}$/, 'must be a ban id')]) })
+  .strict();
 
 export const listBansQuerySchema = z
   .object({
@@ -74,8 +77,7 @@ export const listBansQuerySchema = z
     action: z.enum(['ban', 'hide']).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
-  })
-  .strict();
+  });
 export type ListBansQuery = z.output<typeof listBansQuerySchema>;
 
 /** GET /api/banned: active entries only. */
@@ -84,6 +86,5 @@ export const publicBansQuerySchema = z
     action: z.enum(['ban', 'hide']).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(500),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
-  })
-  .strict();
+  });
 export type PublicBansQuery = z.output<typeof publicBansQuerySchema>;

@@ -53,7 +53,7 @@ describe(`ban, hide and deny lists on ${testBackend()}`, () => {
 
   const post = (body: unknown, token = admin.token) =>
     postBan(authed('/api/admin/bans', token, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) }), {});
-  const lift = (id: string, token = admin.token) => deleteBan(authed(`/api/admin/bans?id=${encodeURIComponent(id)}`, token, { method: 'DELETE' }), {});
+  const lift = (id: unknown, token = admin.token) => deleteBan(authed('/api/admin/bans', token, { method: 'DELETE', body: JSON.stringify({ id }) }), {});
   const json = async (response: Response) => (await response.json()) as any;
   const publicTotals = async () => {
     clearSnapshotCache();
@@ -110,9 +110,10 @@ describe(`ban, hide and deny lists on ${testBackend()}`, () => {
       assert.ok(error.error && error.details, 'JSON {error, details}');
     }
     assert.equal((await post({ node: '999999', reason: 'unknown node id' })).status, 404);
-    for (const id of ['', 'abc', '1; drop table nodes', '99999999999999999999']) {
-      assert.equal((await lift(id)).status, id === '' ? 400 : 400, `DELETE ?id=${id}`);
+    for (const id of ['', 'abc', '1; drop table nodes', '99999999999999999999', -1, 1.5, null, { id: 1 }]) {
+      assert.equal((await lift(id)).status, 400, `DELETE {id: ${JSON.stringify(id)}}`);
     }
+    assert.equal((await deleteBan(authed('/api/admin/bans', admin.token, { method: 'DELETE' }), {})).status, 400, 'no body');
     assert.equal((await lift('123456')).status, 404, 'no such active entry');
     assert.equal((await listBans(authed('/api/admin/bans?status=bogus', admin.token), {})).status, 400);
     const [count] = await database.sql<{ n: number }[]>`select count(*)::int as n from node_bans`;

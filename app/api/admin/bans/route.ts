@@ -1,5 +1,5 @@
 import { createBan, liftBan, listBans } from '@/lib/bans/store';
-import { banIdQuerySchema, createBanSchema, listBansQuerySchema } from '@/lib/bans/schemas';
+import { liftBanSchema, createBanSchema, listBansQuerySchema } from '@/lib/bans/schemas';
 import { requireAdmin } from '@/lib/auth/session';
 import { getSql } from '@/lib/db/client';
 import { routeMethods } from '@/lib/api/methods';
@@ -24,11 +24,11 @@ const postHandler = route(async (request) => {
   return Response.json(await createBan(sql, admin.id, input), { status: 201, headers: NO_STORE });
 });
 
-/** DELETE /api/admin/bans?id= lifts an active entry → {ban, affectedNodes} (audited); 404 when none is active. */
+/** DELETE /api/admin/bans {id} lifts an active entry → {ban, affectedNodes} (audited); 404 when none is active. */
 const deleteHandler = route(async (request) => {
   const sql = getSql();
   const admin = await requireAdmin(request, { sql });
-  const { id } = readQuery(request, banIdQuerySchema);
+  const { id } = await readJson(request, liftBanSchema);
   return Response.json(await liftBan(sql, admin.id, id), { headers: NO_STORE });
 });
 
