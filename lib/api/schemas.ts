@@ -181,4 +181,5 @@ export const QUERY_SCHEMAS = {
   '/api/admin/check': emptyQuerySchema,
   '/api/admin/bans': listBansQuerySchema,
   '/api/banned': publicBansQuerySchema,
+  '/api/admin/nodes/{id}/retry': emptyQuerySchema,
 } as const;

@@ -14,6 +14,7 @@ import { LineChart } from '../../_components/line-chart';
 import { ScrollTable } from '../../_components/scroll-table';
 import { LiveNodePanel } from '../../_components/live-node-panel';
 import { Pagination } from '../../_components/pagination';
+import { ConnectionPanel } from './connection-panel';
 
 export const dynamic = 'force-dynamic';
 
@@ -116,6 +117,7 @@ export default async function NodePage({ params, searchParams }: Props) {
           ))}
         </dl>
       </section>
+      <ConnectionPanel connection={node.connection} />
       <section aria-labelledby="history-heading">
         <h2 id="history-heading">Last {HISTORY_DAYS} days</h2>
         {checks.checks.length === 0 ? (
