@@ -21,3 +21,8 @@ export async function recordMonitorHeartbeat(sql: Sql, beat: MonitorBeat, now: D
       started_at = excluded.started_at, beat_at = excluded.beat_at, sync_ms = excluded.sync_ms,
       held = excluded.held, connected = excluded.connected, down = excluded.down`;
 }
+
+/** A clean stop removes the shard's row: a stopped monitor is "not running", a crashed one goes stale. */
+export async function clearMonitorHeartbeat(sql: Sql, shard: Shard): Promise<void> {
+  await sql`delete from monitor_heartbeats where shard_index = ${shard.index} and shard_count = ${shard.count}`;
+}

@@ -17,7 +17,7 @@ import { Monitor } from './monitor';
 import type { MonitorSettings } from './settings';
 import { closeStaleSpans, MonitorStore, touchSpans } from './store';
 import { loadTargets } from './targets';
-import { recordMonitorHeartbeat } from './heartbeat';
+import { clearMonitorHeartbeat, recordMonitorHeartbeat } from './heartbeat';
 import { refreshNodeLists } from '../bans/apply';
 
 export interface RunMonitorOptions {
@@ -94,5 +94,6 @@ export async function runMonitor(options: RunMonitorOptions): Promise<void> {
   } finally {
     monitor.stop();
     await store.stop();
+    await clearMonitorHeartbeat(sql, settings.shard).catch(() => {});
   }
 }

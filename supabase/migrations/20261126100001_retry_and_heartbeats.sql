@@ -15,3 +15,13 @@ create table if not exists monitor_heartbeats (
   primary key (shard_index, shard_count)
 );
 alter table monitor_heartbeats enable row level security;
+
+-- The crawler worker's liveness: written when it starts, at each pass start and every few seconds during a
+-- pass; removed on a clean stop (a cleanly stopped crawler is "not running", a crashed one goes stale).
+create table if not exists crawler_heartbeats (
+  chain text primary key,
+  started_at timestamptz not null,
+  pass_started_at timestamptz,
+  beat_at timestamptz not null
+);
+alter table crawler_heartbeats enable row level security;
