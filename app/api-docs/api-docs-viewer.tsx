@@ -1,6 +1,7 @@
 'use client';
 
 import 'swagger-ui-dist/swagger-ui.css';
+import './api-docs.css';
 import { useEffect, useRef, useState } from 'react';
 
 /** Swagger UI mounted in a div once its chunk has loaded (it touches the DOM, so only in the browser). */

@@ -4,7 +4,8 @@
  * origin, and "Try it out" on GET /api/health gets a 200 from this same site.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +16,8 @@ import { migrate } from '../../lib/db/migrate';
 import { launchBrowser, screenshot } from '../helpers/browser';
 import { freePort, startProcess, stopAllProcesses, waitForHttp, type RunningProcess } from '../helpers/processes';
 
+const require = createRequire(import.meta.url);
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const tsxCli = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 describe('/api-docs in chromium', { timeout: 600_000 }, () => {
@@ -118,5 +121,31 @@ describe('/api-docs in chromium', { timeout: 600_000 }, () => {
     assert.ok(assets.some((url) => url.endsWith('.css')), 'a stylesheet chunk');
     assert.ok(assets.filter((url) => url.endsWith('.js')).length > 0, 'script chunks');
     await context.close();
+  });
+
+  it('axe-core (WCAG 2.2 AA) finds no violation in either theme at 1280 and 375 px, with an operation expanded', async () => {
+    const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+    const failures: string[] = [];
+    for (const theme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({ colorScheme: theme, viewport: { width: 1280, height: 900 } });
+      await context.addInitScript({ content: axeSource });
+      const page = await context.newPage();
+      await page.goto(`${base}/api-docs`);
+      await page.locator('.swagger-ui .opblock').first().waitFor({ timeout: 60_000 });
+      const health = page.locator('.swagger-ui .opblock.opblock-get').filter({ has: page.locator('[data-path="/api/health"]') }).first();
+      await health.locator('.opblock-summary-control').click();
+      await health.getByRole('button', { name: 'Try it out' }).waitFor();
+      for (const width of [1280, 375]) {
+        await page.setViewportSize({ width, height: width === 375 ? 800 : 900 });
+        const violations = await page.evaluate(async (tags) => {
+          const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; html: string }[] }[] }> } }).axe;
+          const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+          return result.violations.map((v) => `${v.id} (${v.impact}) ${v.help}: ${v.nodes.length} nodes, e.g. ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 140)}`).join(' | ')}`);
+        }, WCAG_TAGS);
+        failures.push(...violations.map((line) => `${theme} ${width}px: ${line}`));
+      }
+      await context.close();
+    }
+    assert.deepEqual(failures, [], failures.join('\n'));
   });
 });
