@@ -42,6 +42,7 @@ const PAGES: { path: string; ready: string }[] = [
   { path: '/countries', ready: 'table' },
   { path: '/stats', ready: 'table' },
   { path: '/no-such-page', ready: 'h1:text("Page not found")' },
+  { path: '/api-docs', ready: '.swagger-ui .opblock' },
   { path: '/account/sign-in', ready: 'form' },
   { path: '/account', ready: 'form[aria-label="Register a node"]' },
   { path: '/account/keys', ready: 'form[aria-label="Create an API key"]' },
