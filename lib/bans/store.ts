@@ -1,7 +1,7 @@
 import { audit } from '../admin/audit';
 import { addressKey } from '../crawler/types';
 import type { Sql } from '../db/client';
-import { notFound } from '../http/http-error';
+import { conflict, notFound } from '../http/http-error';
 import type { CreateBanInput, ListBansQuery, PublicBansQuery } from './schemas';
 import { refreshNodeLists } from './apply';
 
@@ -106,6 +106,15 @@ export async function createBan(sql: Sql, actorId: string, input: CreateBanInput
   const targetType = node ? 'node' : input.cidr ? 'cidr' : 'asn';
   return sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
+    // One active entry per action and target: a second one would only muddle lifting.
+    await t`select pg_advisory_xact_lock(hashtext('peerscope:node_bans'))`;
+    const [duplicate] = await t<{ id: string }[]>`
+      select b.id::text as id from node_bans b
+      where ${ACTIVE(t)} and b.action = ${input.action} and b.target_type = ${targetType}
+        and b.ip is not distinct from ${node?.ip ?? null} and b.port is not distinct from ${node?.port ?? null}::int
+        and b.cidr is not distinct from ${input.cidr ?? null}::cidr and b.asn is not distinct from ${input.asn ?? null}::bigint
+      limit 1`;
+    if (duplicate) throw conflict(`An active ${input.action} of this target exists already (id ${duplicate.id}); lift it first to change it.`);
     const [inserted] = await t<{ id: string }[]>`
       insert into node_bans (action, target_type, ip, port, cidr, asn, reason, created_by, expires_at)
       values (${input.action}, ${targetType}, ${node?.ip ?? null}, ${node?.port ?? null}, ${input.cidr ?? null}::cidr,

@@ -135,6 +135,10 @@ describe(`ban, hide and deny lists on ${testBackend()}`, () => {
     assert.equal(body.ban.status, 'active');
     assert.equal(body.ban.createdBy.email, admin.email);
 
+    const again = await post({ node: ids.a, reason: 'the same node again', action: 'ban' });
+    assert.equal(again.status, 409, 'one active ban per target');
+    assert.match((await json(again)).details, new RegExp(`id ${body.ban.id}`));
+
     const after = await publicTotals();
     assert.equal(after.nodes, before.nodes - 1, 'nodes.json total');
     assert.ok(!after.keys.includes('198.51.100.1:8333'));
