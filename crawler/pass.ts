@@ -9,6 +9,8 @@ import { crawlNetwork, type CrawlProgress, type CrawlStats, type ProbeFunction, 
 import type { GetaddrCache } from '@/lib/p2p/getaddr-cache';
 import { addressAdmission } from '@/lib/p2p/gossip-policy';
 import { pgArray } from '@/lib/crawler/sql-array';
+import { refreshNodeLists } from '@/lib/bans/apply';
+import { EMPTY_DENY_LIST, loadBanDenyList } from '@/lib/bans/deny-list';
 import { takeNetworkSnapshot } from '@/lib/snapshots/take';
 import { BatchWriter } from './batch-writer';
 import { NO_DNS_SEEDS_MESSAGE } from './progress';
@@ -114,10 +116,17 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
   const startedAt = new Date();
   const dialNetworks = dialNetworksFor(chain.crawler);
   const geo = options.geo;
+  // Admin bans and hides (node_bans): flags on nodes in step (expired entries drop out), bans joined to the deny list.
+  await refreshNodeLists(sql).catch((error: Error) => log(`refreshing the ban/hide lists failed: ${error.message}`));
+  const bans = await loadBanDenyList(sql).catch((error: Error) => {
+    log(`reading the ban list failed: ${error.message}`);
+    return EMPTY_DENY_LIST;
+  });
   const admit = addressAdmission({
     allowNonPublicAddresses: chain.crawler.allowNonPublicAddresses,
-    denyCidrs: chain.crawler.denyList.cidrs,
-    denyAsns: chain.crawler.denyList.asns,
+    denyCidrs: [...chain.crawler.denyList.cidrs, ...bans.cidrs],
+    denyAsns: [...chain.crawler.denyList.asns, ...bans.asns],
+    denyAddresses: bans.addresses,
     asnOf: geo ? (host) => geo.lookup(host)?.asn ?? null : undefined,
   });
   const due = await nodesDueForProbe(sql, {
@@ -188,6 +197,8 @@ export async function runCrawlPass(options: CrawlPassOptions): Promise<CrawlPass
 
   const finishedAt = new Date();
   const durationMs = finishedAt.getTime() - startedAt.getTime();
+  // Nodes new this pass (or with a new ASN) that a hide entry matches leave the lists before scores and the snapshot.
+  await refreshNodeLists(sql).catch((error: Error) => log(`refreshing the ban/hide lists failed: ${error.message}`));
   await recomputeScores(sql, { now: finishedAt });
   const snapshot = crawl.dialed > 0 || due.length > 0 ? await takeNetworkSnapshot(sql, { now: finishedAt, passDurationMs: durationMs }) : null;
 

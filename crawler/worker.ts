@@ -11,6 +11,7 @@ import { ReverseDns, systemReverseLookup, type ReverseLookup } from '@/lib/crawl
 import { minimumPeerVersion } from '@/lib/chains/presets';
 import { DEFAULT_MIN_RECHECK_MS } from '@/lib/crawler/persist';
 import { recordCrawlRun, type CrawlRun } from '@/lib/crawler/runs';
+import { clearCrawlerHeartbeat, recordCrawlerHeartbeat, throttledBeat } from '@/lib/crawler/heartbeat';
 import { countSeedLookups } from '@/lib/crawler/seed-lookups';
 import { dialerFromDescription, readSimulatorDescription, resolverFromDescription } from './simulator/description';
 import { runCrawlPass, type CrawlPassSummary, type PassHook } from './pass';
@@ -126,8 +127,23 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     : undefined;
   const getaddrCache = new GetaddrCache([lowHours * 3_600_000, highHours * 3_600_000], chain.crawler.maxAddresses);
   log(`crawling ${access.description}`);
+  const workerStarted = new Date();
+  const beat = (passStartedAt?: Date) =>
+    recordCrawlerHeartbeat(sql, { chain: chain.id, startedAt: workerStarted, passStartedAt }).catch((error: Error) =>
+      log(`writing the crawler heartbeat failed: ${error.message}`),
+    );
+  const progressBeat = throttledBeat(() => beat());
+  try {
+    await runPasses();
+  } finally {
+    // A clean stop says "not running"; CRAWLER_ONCE (cron) keeps its beat, so a missed run goes stale.
+    if (signal.aborted && !settings.once) await clearCrawlerHeartbeat(sql, chain.id).catch(() => {});
+  }
+
+  async function runPasses(): Promise<void> {
   while (!signal.aborted) {
     const passStarted = Date.now();
+    await beat(new Date(passStarted));
     const seedLookups = countSeedLookups(access.resolver);
     const record = (run: Omit<CrawlRun, 'chain' | 'startedAt' | 'finishedAt' | 'dnsSeeds' | 'dnsSeedsResolved'>) => {
       const seeds = seedLookups.count();
@@ -150,7 +166,10 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         getaddrCache,
         reverseDns,
         retention: settings.retention,
-        onProgress: options.progress ? (progress) => options.progress?.(formatProgress(progress)) : undefined,
+        onProgress: (progress) => {
+          progressBeat();
+          options.progress?.(formatProgress(progress));
+        },
       });
       log(describePass(summary));
       const { crawl } = summary;
@@ -171,7 +190,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       if (settings.once) throw error;
     }
     if (settings.once) return;
+    await beat();
     const wait = Math.max(0, settings.intervalMs - (Date.now() - passStarted));
     await sleep(wait, undefined, { signal }).catch(() => {});
+  }
   }
 }

@@ -1,10 +1,23 @@
-import { checkDatabase, getSql } from './db/client';
+import { checkDatabase, getSql, type Sql } from './db/client';
 import { migrationStatus } from './db/migrate';
 import { resolveDatabaseConfig } from './db/config';
-import { latestCrawlRun, seedsAllFailed, type LatestCrawlRun } from './crawler/runs';
+import { latestCrawlRun, type LatestCrawlRun } from './crawler/runs';
+import {
+  crawlerHealth,
+  healthLimits,
+  monitorHealth,
+  readWorkerHeartbeats,
+  snapshotHealth,
+  type CrawlerWorkerHealth,
+  type MonitorHealth,
+  type SnapshotHealth,
+} from './worker-health';
 
 export interface HealthReport {
-  /** 'healthy' (200) when the database answers and every migration is applied; otherwise 'unhealthy' (503). */
+  /**
+   * 'healthy' (200) when the database answers, every migration is applied and no running
+   * worker (crawler, monitor) is stale; otherwise 'unhealthy' (503), with `problems`.
+   */
   status: 'healthy' | 'unhealthy';
   timestamp: string;
   version: string;
@@ -17,35 +30,50 @@ export interface HealthReport {
     pending_migrations?: string[];
     error?: string;
   };
-  /** The crawler's latest pass (crawler_runs); null before the first one. */
+  /** The crawler: its latest pass (crawler_runs), its heartbeat, and its state (never_ran, running, stopped, stale). */
   crawler?: CrawlerHealth | null;
+  /** The live monitor's heartbeats (one per shard): not_running, running or stale. */
+  monitor?: MonitorHealth | null;
+  /** The newest network snapshot; null before the first. */
+  snapshot?: SnapshotHealth | null;
+  /** Why the status is unhealthy because of a worker; empty otherwise. */
+  problems?: string[];
 }
 
-export interface CrawlerHealth {
-  last_pass_at: string;
-  outcome: LatestCrawlRun['outcome'];
-  duration_ms: number;
-  dns_seeds: number;
-  dns_seeds_resolved: number;
-  dialed: number;
-  dialed_ok: number;
-  dialed_failed: number;
+export interface CrawlerHealth extends CrawlerWorkerHealth {
+  last_pass_at: string | null;
+  /** seconds since the last pass finished */
+  last_pass_age_seconds: number | null;
+  outcome: LatestCrawlRun['outcome'] | null;
+  duration_ms: number | null;
+  dns_seeds: number | null;
+  dns_seeds_resolved: number | null;
+  dialed: number | null;
+  dialed_ok: number | null;
+  dialed_failed: number | null;
   warning?: string;
-}
-
-function crawlerHealth(run: LatestCrawlRun | null): CrawlerHealth | null {
-  if (!run) return null;
-  const { finished_at, error: _error, ...counts } = run;
-  return {
-    last_pass_at: finished_at.toISOString(),
-    ...counts,
-    ...(seedsAllFailed(run) ? { warning: `none of the ${run.dns_seeds} DNS seeds resolved in the last pass (offline? try npm run demo)` } : {}),
-  };
 }
 
 const VERSION = process.env.npm_package_version ?? '0.1.0';
 
-/** Probes the database and the migration ledger; never throws. */
+/** The crawler's and monitor's liveness and the newest snapshot. A read that fails reports nothing rather than failing health. */
+async function workerHealth(sql: Sql, now: Date = new Date()) {
+  const limits = healthLimits();
+  const [run, beats] = await Promise.all([latestCrawlRun(sql).catch(() => null), readWorkerHeartbeats(sql).catch(() => null)]);
+  const crawler = crawlerHealth(run, beats?.crawler ?? null, limits.crawlerMaxAgeSeconds, now);
+  const monitor = monitorHealth(beats?.monitors ?? [], limits.monitorMaxAgeSeconds, now);
+  const snapshot = snapshotHealth(beats?.snapshotAt ?? null, now);
+  const problems: string[] = [];
+  if (crawler.state === 'stale') {
+    problems.push(`the crawler's last sign of life is ${crawler.age_seconds} s old (limit ${limits.crawlerMaxAgeSeconds} s, HEALTH_CRAWLER_MAX_AGE_SECONDS)`);
+  }
+  if (monitor.state === 'stale') {
+    problems.push(`the monitor's stalest heartbeat is ${monitor.age_seconds} s old (limit ${limits.monitorMaxAgeSeconds} s, HEALTH_MONITOR_MAX_AGE_SECONDS)`);
+  }
+  return { crawler, monitor, snapshot, problems };
+}
+
+/** Probes the database, the migration ledger and the workers' heartbeats; never throws. */
 export async function getHealthReport(): Promise<HealthReport> {
   const timestamp = new Date().toISOString();
   let kind = 'unknown';
@@ -59,9 +87,10 @@ export async function getHealthReport(): Promise<HealthReport> {
       return { status: 'unhealthy', timestamp, version: VERSION, database: { ok: false, kind, latency_ms: database.latencyMs, error: database.error } };
     }
     const migrations = await migrationStatus(sql);
-    const crawler = migrations.pending.length === 0 ? crawlerHealth(await latestCrawlRun(sql).catch(() => null)) : null;
+    const workers = migrations.pending.length === 0 ? await workerHealth(sql) : null;
+    const problems = workers?.problems ?? [];
     return {
-      status: migrations.pending.length === 0 ? 'healthy' : 'unhealthy',
+      status: migrations.pending.length === 0 && problems.length === 0 ? 'healthy' : 'unhealthy',
       timestamp,
       version: VERSION,
       database: {
@@ -72,7 +101,10 @@ export async function getHealthReport(): Promise<HealthReport> {
         latest_migration: migrations.latest,
         pending_migrations: migrations.pending,
       },
-      crawler,
+      crawler: workers?.crawler ?? null,
+      monitor: workers?.monitor ?? null,
+      snapshot: workers?.snapshot ?? null,
+      problems,
     };
   } catch (error) {
     return { status: 'unhealthy', timestamp, version: VERSION, database: { ok: false, kind, latency_ms: 0, error: (error as Error).message } };

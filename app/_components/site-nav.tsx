@@ -9,6 +9,7 @@ export const NAV_LINKS: { href: string; label: string }[] = [
   { href: '/countries', label: 'Countries' },
   { href: '/stats', label: 'Statistics' },
   { href: '/events', label: 'Events' },
+  { href: '/api-docs', label: 'API' },
   { href: '/account', label: 'Account' },
 ];
 

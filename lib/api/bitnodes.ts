@@ -73,6 +73,18 @@ export async function listBitnodesSnapshots(sql: Sql, query: BitnodesListQuery, 
 export type BitnodesSnapshot = BitnodesSnapshotBody;
 
 /**
+ * A stored snapshot's node map without the nodes hidden now (admin bans and hides apply to
+ * history too), and how many it dropped: keys of hidden nodes (a partial index) removed in SQL.
+ */
+function visibleSnapshotNodes(sql: Sql) {
+  return sql`
+    nodes - hidden.keys as nodes,
+    (select count(*) from unnest(hidden.keys) as key where network_snapshots.nodes ? key)::int as hidden_count
+    from (select coalesce(array_agg(case when ip like '%:%' then '[' || ip || ']:' || port else ip || ':' || port end), '{}') as keys
+          from nodes where hidden) as hidden, network_snapshots`;
+}
+
+/**
  * GET /api/v1/snapshots/latest/ and /api/v1/snapshots/{timestamp}/ (the snapshot
  * taken within that second). `field=coordinates` or `field=user_agents` returns only
  * that list, as Bitnodes does. Null when there is no such snapshot, or its node map was dropped by retention
@@ -85,14 +97,14 @@ export async function getBitnodesSnapshot(
 ): Promise<BitnodesSnapshot | null> {
   const [row] =
     at === 'latest'
-      ? await sql<{ taken_at: Date; online_nodes: number; latest_height: number | null; nodes: Record<string, BitnodesSnapshotRow> | null }[]>`
-          select taken_at, online_nodes, latest_height, nodes from network_snapshots order by taken_at desc, id desc limit 1`
-      : await sql<{ taken_at: Date; online_nodes: number; latest_height: number | null; nodes: Record<string, BitnodesSnapshotRow> | null }[]>`
-          select taken_at, online_nodes, latest_height, nodes from network_snapshots
-          where taken_at >= to_timestamp(${at}) and taken_at < to_timestamp(${at + 1}) and nodes is not null
+      ? await sql<{ taken_at: Date; online_nodes: number; latest_height: number | null; nodes: Record<string, BitnodesSnapshotRow> | null; hidden_count: number }[]>`
+          select taken_at, online_nodes, latest_height, ${visibleSnapshotNodes(sql)} order by taken_at desc, id desc limit 1`
+      : await sql<{ taken_at: Date; online_nodes: number; latest_height: number | null; nodes: Record<string, BitnodesSnapshotRow> | null; hidden_count: number }[]>`
+          select taken_at, online_nodes, latest_height, ${visibleSnapshotNodes(sql)}
+          where taken_at >= to_timestamp(${at}) and taken_at < to_timestamp(${at + 1}) and network_snapshots.nodes is not null
           order by taken_at desc, id desc limit 1`;
   if (!row) return null;
-  const head = { timestamp: unixSeconds(row.taken_at)!, total_nodes: row.online_nodes, latest_height: row.latest_height };
+  const head = { timestamp: unixSeconds(row.taken_at)!, total_nodes: row.online_nodes - row.hidden_count, latest_height: row.latest_height };
   return bitnodesSnapshotBody(head, row.nodes ?? {}, query.field ?? '');
 }
 

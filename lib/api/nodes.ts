@@ -1,3 +1,4 @@
+import { loadConnectionState, type ConnectionState } from '../nodes/connection-state';
 import { nodeExceptions, type NodeExceptionJson } from '../events/exceptions';
 import type { Sql } from '../db/client';
 import { addressKey } from '../crawler/types';
@@ -290,6 +291,8 @@ export interface NodeDetail extends NodeView {
   first_seen: number | null;
   /** Open exceptions (live monitor): offline, behind_tip, … with since-when. */
   exceptions: NodeExceptionJson[];
+  /** The crawler's connection state: last attempt and success, failures in a row, next retry, last error class. */
+  connection: ConnectionState | null;
 }
 
 /** GET /api/nodes/{id}. */
@@ -305,5 +308,6 @@ export async function getNodeDetail(sql: Sql, ref: NodeRef): Promise<NodeDetail 
     first_seen: unixSeconds(row.first_seen),
     ...nodeView(row, classes),
     exceptions: await nodeExceptions(sql, row.id),
+    connection: await loadConnectionState(sql, String(row.id)),
   };
 }

@@ -11,6 +11,7 @@ import { seedsQuerySchema } from './seeds';
 import { eventsQuerySchema, eventStreamQuerySchema } from '../events/schemas';
 import { REACHABILITY_STATES } from '../nodes/reachability';
 import { VERSION_STATUSES } from '../versions/classes';
+import { listBansQuerySchema, publicBansQuerySchema } from '../bans/schemas';
 
 /**
  * Every query string the API accepts, keyed by its OpenAPI path. Route handlers
@@ -194,4 +195,7 @@ export const QUERY_SCHEMAS = {
   '/api/admin/moderation': moderationQuerySchema,
   '/api/admin/moderation/{id}': emptyQuerySchema,
   '/api/admin/check': emptyQuerySchema,
+  '/api/admin/bans': listBansQuerySchema,
+  '/api/banned': publicBansQuerySchema,
+  '/api/admin/nodes/{id}/retry': emptyQuerySchema,
 } as const;

@@ -18,6 +18,8 @@ import { Monitor } from './monitor';
 import type { MonitorSettings } from './settings';
 import { closeStaleSpans, MonitorStore, touchSpans } from './store';
 import { loadTargets } from './targets';
+import { clearMonitorHeartbeat, recordMonitorHeartbeat } from './heartbeat';
+import { refreshNodeLists } from '../bans/apply';
 
 export interface RunMonitorOptions {
   sql: Sql;
@@ -57,14 +59,19 @@ export async function runMonitor(options: RunMonitorOptions): Promise<void> {
   store.start();
   let lastTouch = 0;
   let lastMeasure = 0;
+  const startedAt = new Date();
   try {
     while (!signal.aborted) {
+      const syncStarted = performance.now();
       try {
+        // Expired bans and hides stop applying here too, so a banned node is dropped within one sync.
+        await refreshNodeLists(sql);
         classes = await loadVersionClasses(sql);
         const targets = await loadTargets(sql, { shard: settings.shard, networks: options.networks, limit: settings.maxConnections });
         const { added, removed } = monitor.sync(targets);
         const stats = monitor.stats();
         if (added || removed) log(`holding ${stats.held} nodes (+${added} −${removed}): ${stats.connected} connected, ${stats.down} down`);
+        await recordMonitorHeartbeat(sql, { shard: settings.shard, startedAt, syncMs: performance.now() - syncStarted, ...stats });
         options.onSync?.(monitor);
         const now = Date.now();
         if (now - lastTouch >= TOUCH_MS) {
@@ -84,5 +91,6 @@ export async function runMonitor(options: RunMonitorOptions): Promise<void> {
   } finally {
     monitor.stop();
     await store.stop();
+    await clearMonitorHeartbeat(sql, settings.shard).catch(() => {});
   }
 }

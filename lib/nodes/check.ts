@@ -8,6 +8,7 @@ import { allowLoopbackNodes } from '../net/ip-policy';
 import { getRateLimiter } from '../ratelimit';
 import type { NodeProber } from './prober';
 import { runProbe, validateNodeAddress } from './register';
+import { refuseBannedTarget } from '../bans/deny-list';
 
 /**
  * "Check my node" (Bitnodes' check-node): anyone may ask whether an address answers a
@@ -120,6 +121,7 @@ export async function checkNode(
 ): Promise<NodeCheckResult> {
   const parsed = checkNodeSchema.parse(input);
   const address = validateNodeAddress(parsed.ip, parsed.port, options.allowLoopback ?? allowLoopbackNodes());
+  await refuseBannedTarget(sql, address);
   const [result, [known]] = await Promise.all([
     runProbe(options.probe, address),
     sql<KnownNodeRow[]>`

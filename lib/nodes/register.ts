@@ -1,3 +1,4 @@
+import { refuseBannedTarget } from '../bans/deny-list';
 import { z } from 'zod';
 import type { PeerAddress, ProbeResult } from '../crawler/types';
 import type { Sql } from '../db/client';
@@ -122,6 +123,7 @@ export async function registerNode(
 ): Promise<RegistrationResult> {
   const parsed = registerNodeSchema.parse(input);
   const address = validateNodeAddress(parsed.ip, parsed.port, options.allowLoopback ?? allowLoopbackNodes());
+  await refuseBannedTarget(sql, address);
   const attemptId = await reserveAttempt(sql, userId, address);
   const result = await runProbe(options.probe, address);
   const probe = { ok: result.ok, latency_ms: result.latencyMs ?? null, error: result.error ?? null, checked_at: result.checkedAt };

@@ -4,35 +4,42 @@
  * engine applies them before anything is stored or dialed.
  */
 import ipaddr from 'ipaddr.js';
-import type { PeerAddress } from '../crawler/types';
+import { addressKey, type PeerAddress } from '../crawler/types';
 import { peerAddressRefusal } from '../net/ip-policy';
 import { parseIPv6 } from './address';
 import type { AddrEntry } from './messages';
 
-export interface GossipPolicy {
-  allowNonPublicAddresses: boolean;
-  /** Operator deny list. */
+export interface DenyList {
+  /** Operator deny list (and active bans). */
   denyCidrs: readonly string[];
   denyAsns: readonly number[];
+  /** Single nodes by addressKey() ("203.0.113.5:8333", "[2001:db8::1]:8333"): banned nodes. */
+  denyAddresses?: readonly string[];
   /** The ASN of an IP address (from the geo database), for the ASN deny list. */
   asnOf?: (host: string) => number | null;
 }
 
+export interface GossipPolicy extends DenyList {
+  allowNonPublicAddresses: boolean;
+}
+
 export type AddressAdmission = (address: PeerAddress) => string | null;
 
-/** Builds the check every learned address goes through: null when it may be stored and dialed, otherwise why not. */
-export function addressAdmission(policy: GossipPolicy): AddressAdmission {
+/** The deny-list part alone: null when no entry matches the address, otherwise which one. */
+export function denyListMatcher(policy: DenyList): AddressAdmission {
   const cidrs = policy.denyCidrs.map((text) => ipaddr.parseCIDR(text));
   const asns = new Set(policy.denyAsns);
+  const addresses = new Set(policy.denyAddresses ?? []);
   return (address) => {
-    // Onion, I2P and CJDNS names are not IP-routable addresses: nothing to check but the port.
-    if (address.network === 'onion' || address.network === 'i2p' || address.network === 'cjdns') {
-      return address.port >= 1 && address.port <= 65_535 ? null : 'port 0 or out of range';
-    }
-    const refusal = peerAddressRefusal(address.host, address.port, policy);
-    if (refusal) return refusal;
+    if (addresses.size > 0 && addresses.has(addressKey(address))) return `denied ${addressKey(address)}`;
+    if (address.network === 'onion' || address.network === 'i2p') return null;
     if (cidrs.length > 0) {
-      const parsed = ipaddr.process(address.host);
+      let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+      try {
+        parsed = ipaddr.process(address.host);
+      } catch {
+        return null;
+      }
       for (const [range, bits] of cidrs) {
         if (range.kind() === parsed.kind() && parsed.match(range, bits)) return `denied by ${range.toString()}/${bits}`;
       }
@@ -42,6 +49,20 @@ export function addressAdmission(policy: GossipPolicy): AddressAdmission {
       if (asn !== null && asns.has(asn)) return `denied AS${asn}`;
     }
     return null;
+  };
+}
+
+/** Builds the check every learned address goes through: null when it may be stored and dialed, otherwise why not. */
+export function addressAdmission(policy: GossipPolicy): AddressAdmission {
+  const denied = denyListMatcher(policy);
+  return (address) => {
+    // Onion, I2P and CJDNS names are not IP-routable addresses: nothing to check but the port (and banned nodes).
+    if (address.network === 'onion' || address.network === 'i2p' || address.network === 'cjdns') {
+      return address.port >= 1 && address.port <= 65_535 ? denied(address) : 'port 0 or out of range';
+    }
+    const refusal = peerAddressRefusal(address.host, address.port, policy);
+    if (refusal) return refusal;
+    return denied(address);
   };
 }
 

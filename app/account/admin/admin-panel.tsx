@@ -8,6 +8,8 @@ import { SignedIn } from '../signed-in';
 import { useApi } from '../use-api';
 import type { SettingField } from '@/lib/dashboard/setting-input';
 import { SettingsEditor } from './settings-editor';
+import { BansPanel } from './bans-panel';
+import { RetryNodeForm } from './retry-node-form';
 
 interface User { id: string; email: string; role: 'user' | 'admin'; banned_at: string | null; ban_reason: string | null; node_count: number; active_key_count: number; created_at: string }
 /** GET /api/admin/moderation items (spec shape). */
@@ -101,6 +103,8 @@ export function AdminPanel({ settingFields }: { settingFields: SettingField[] })
               </ListTable>
             )}
           </SignedIn>
+          <BansPanel onChanged={audit.reload} />
+          <RetryNodeForm onDone={audit.reload} />
           <h2>Audit log</h2>
           <SignedIn result={audit.result} retry={audit.reload}>
             {({ entries }) => (

@@ -17,6 +17,7 @@ import { ScrollTable } from '../../_components/scroll-table';
 import { LiveNodePanel } from '../../_components/live-node-panel';
 import { Pagination } from '../../_components/pagination';
 import { ServiceFlagList } from '../../_components/service-flags';
+import { ConnectionPanel } from './connection-panel';
 
 export const dynamic = 'force-dynamic';
 
@@ -146,6 +147,7 @@ export default async function NodePage({ params, searchParams }: Props) {
           ))}
         </dl>
       </section>
+      <ConnectionPanel connection={node.connection} />
       <section aria-labelledby="history-heading">
         <h2 id="history-heading">Last {HISTORY_DAYS} days</h2>
         {checks.checks.length === 0 ? (

@@ -54,7 +54,8 @@ export async function nodesDueForProbe(sql: Sql, options: DueOptions): Promise<D
   >`
     select id, ip, port, network, last_checked, consecutive_failures
     from nodes
-    where (last_checked is null or (
+    where not banned
+      and (last_checked is null or retry_requested_at >= last_checked or (
             last_checked <= ${recheckBefore}::timestamptz
             and (consecutive_failures < ${BACKOFF_AFTER_FAILURES}::int
                  or last_checked <= ${now}::timestamptz - make_interval(secs => least(

@@ -6,6 +6,7 @@ import { routeMethods } from '@/lib/api/methods';
 import { notFound, readJson, route } from '@/lib/http/http-error';
 import { nodeIdSchema, portSchema } from '@/lib/http/id-schemas';
 import { getNodeProber } from '@/lib/nodes/prober';
+import { refuseBannedTarget } from '@/lib/bans/deny-list';
 import { recordProbe, runProbe, validateNodeAddress } from '@/lib/nodes/register';
 
 export const dynamic = 'force-dynamic';
@@ -37,6 +38,7 @@ const postHandler = route(async (request) => {
     ({ ip, port } = input);
   }
   const address = validateNodeAddress(ip, port);
+  await refuseBannedTarget(sql, address);
   const result = await runProbe(getNodeProber(), address);
   const node = await recordProbe(sql, result, 'manual');
   await audit(sql, admin.id, 'node.check', { type: 'node', id: node.id }, { ip: address.host, port: address.port, ok: result.ok, error: result.error ?? null });
