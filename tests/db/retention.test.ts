@@ -263,7 +263,7 @@ describe(`retention on ${testBackend()}`, () => {
       const defaults = resolveRetentionSettings({});
       assert.equal(defaults.snapshotAllMapsMs, 24 * HOUR);
       assert.equal(defaults.snapshotMapsMs, 60 * DAY);
-      assert.equal(defaults.checksFullMs, 48 * HOUR);
+      assert.equal(defaults.checksFullMs, 24 * HOUR);
       assert.equal(defaults.checksSampledMs, 30 * DAY);
       assert.equal(defaults.checksSampleMs, HOUR);
       assert.equal(defaults.checkChangesMs, 365 * DAY);
