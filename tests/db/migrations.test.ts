@@ -26,6 +26,7 @@ const EXPECTED_TABLES = [
   'nodes',
   'peerscope_migrations',
   'profiles',
+  'retention_progress',
   'user_nodes',
   'verifications',
 ];
