@@ -33,10 +33,10 @@ const MB = 1024 * 1024;
 /** Targets at 20k nodes, 5-minute passes, default windows (scaled linearly for other node counts). */
 const scale = NODES / 20_000;
 const TARGETS_MB = DEMO ? { network_snapshots: 64, node_checks: 128, node_events: 8, total: 256 } : {
-  network_snapshots: Math.round(1536 * scale),
-  node_checks: Math.round(4608 * scale),
+  network_snapshots: Math.round(1024 * scale),
+  node_checks: Math.round(5632 * scale),
   node_events: Math.round(64 * scale),
-  total: Math.round(6144 * scale),
+  total: Math.round(6656 * scale),
 };
 
 async function postgresReachable(): Promise<boolean> {

@@ -1,6 +1,6 @@
 import type { Sql } from '../db/client';
 import { RELIABILITY_WINDOW_MS, DAY_MS } from '../crawler/measure/windows';
-import { retentionBatch, type Budget } from './batch';
+import { readProgress, retentionBatch, writeProgress, type Budget } from './batch';
 
 const DELETE_BATCH = 20_000;
 
@@ -46,14 +46,16 @@ export async function pruneEvents(sql: Sql, rule: EventRule, budget: Budget): Pr
   const old = await deleteInBatches(sql, budget, (tx) => tx`
     delete from node_events where id in (select id from node_events where occurred_at < ${eventsCut} limit ${DELETE_BATCH}::int)`);
   if (old.stopped !== 'done') return { events: old.count, spans: 0, stopped: old.stopped };
-  // From the oldest remaining event: the occurred_at index stops the scan at the cut.
+  // Only from where the last run stopped, so the scan never walks the year of kept events again.
+  const detailFrom = (await readProgress(sql, 'events_detail')) ?? new Date(0);
   const detail = await deleteInBatches(sql, budget, (tx) => tx`
     delete from node_events where id in (
       select id from node_events
-      where occurred_at < ${detailCut} and type in ${tx([...DETAIL_EVENT_TYPES])}
+      where occurred_at >= ${detailFrom} and occurred_at < ${detailCut} and type in ${tx([...DETAIL_EVENT_TYPES])}
       order by occurred_at limit ${DELETE_BATCH}::int)`);
   const events = old.count + detail.count;
   if (detail.stopped !== 'done') return { events, spans: 0, stopped: detail.stopped };
+  await retentionBatch(sql, (tx) => writeProgress(tx, 'events_detail', detailCut));
   const spans = await deleteInBatches(sql, budget, (tx) => tx`
     delete from node_monitor_spans where id in (
       select id from node_monitor_spans where ended_at < ${spansCut} limit ${DELETE_BATCH}::int)`);

@@ -2,6 +2,7 @@ import type { Sql } from '../db/client';
 import { Budget } from './batch';
 import { pruneCheckHistory } from './checks';
 import { pruneEvents } from './events';
+import { rebuildBloatedCheckIndexes } from './indexes';
 import { pruneSnapshotMaps } from './snapshots';
 import { DEFAULT_RETENTION_SETTINGS, type RetentionSettings } from './settings';
 
@@ -14,6 +15,8 @@ export interface RetentionReport {
   checksDeleted: number;
   eventsDeleted: number;
   spansDeleted: number;
+  /** node_checks indexes rebuilt (at most once a day, when thinning left them bloated). */
+  indexesRebuilt: string[];
   /** done: everything due is pruned; budget: the rest waits for the next run; locked: another process is pruning. */
   stopped: 'done' | 'budget' | 'locked';
   durationMs: number;
@@ -34,7 +37,7 @@ export async function runRetention(sql: Sql, options: RetentionOptions): Promise
   const settings = options.settings ?? DEFAULT_RETENTION_SETTINGS;
   const started = Date.now();
   const budget = new Budget(settings.budgetMs);
-  const report: RetentionReport = { snapshotsSlimmed: 0, checksThinned: 0, checksDeleted: 0, eventsDeleted: 0, spansDeleted: 0, stopped: 'done', durationMs: 0 };
+  const report: RetentionReport = { snapshotsSlimmed: 0, checksThinned: 0, checksDeleted: 0, eventsDeleted: 0, spansDeleted: 0, indexesRebuilt: [], stopped: 'done', durationMs: 0 };
   const finish = (stopped: RetentionReport['stopped']) => ({ ...report, stopped, durationMs: Date.now() - started });
 
   const snapshots = await pruneSnapshotMaps(sql, { now: options.now, allMapsMs: settings.snapshotAllMapsMs, mapsMs: settings.snapshotMapsMs }, budget);
@@ -53,5 +56,7 @@ export async function runRetention(sql: Sql, options: RetentionOptions): Promise
   const events = await pruneEvents(sql, { now: options.now, detailMs: settings.eventsDetailMs, eventsMs: settings.eventsMs }, budget);
   report.eventsDeleted = events.events;
   report.spansDeleted = events.spans;
-  return finish(events.stopped);
+  if (events.stopped !== 'done') return finish(events.stopped);
+  if (!budget.exhausted) report.indexesRebuilt = await rebuildBloatedCheckIndexes(sql, options.now);
+  return finish('done');
 }

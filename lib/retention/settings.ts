@@ -34,7 +34,7 @@ const schema = z
   .object({
     RETENTION_SNAPSHOT_ALL_MAPS_HOURS: z.coerce.number().min(1).max(24 * 3650).default(24),
     RETENTION_SNAPSHOT_MAPS_DAYS: days(1, 60),
-    RETENTION_CHECKS_FULL_HOURS: z.coerce.number().min(1).max(24 * 36_500).default(48),
+    RETENTION_CHECKS_FULL_HOURS: z.coerce.number().min(1).max(24 * 36_500).default(24),
     // Reliability and the Bitnodes monthly figures read 30 days of checks: shorter windows leave them less history.
     RETENTION_CHECKS_DAYS: days(1, MEASURED_DAYS),
     RETENTION_CHECKS_SAMPLE_MINUTES: z.coerce.number().int().min(5).max(6 * 60).default(60),

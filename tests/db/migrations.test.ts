@@ -30,6 +30,7 @@ const EXPECTED_TABLES = [
   'nodes',
   'peerscope_migrations',
   'profiles',
+  'retention_progress',
   'snapshot_bodies',
   'user_nodes',
   'verifications',

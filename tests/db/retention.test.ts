@@ -4,7 +4,9 @@ import { getNodeDowntimes } from '../../lib/api/history';
 import { getBitnodesLatency, getBitnodesSnapshot, listBitnodesSnapshots } from '../../lib/api/bitnodes';
 import { recomputeScores } from '../../lib/crawler/measure/recompute';
 import { RETENTION_LOCK_KEY } from '../../lib/retention/batch';
+import { DEMO_RETENTION_ENV } from '../../lib/retention/demo';
 import { DETAIL_EVENT_TYPES } from '../../lib/retention/events';
+import { bloatedIndexes } from '../../lib/retention/indexes';
 import { resolveRetentionSettings, runRetention, type RetentionSettings } from '../../lib/retention';
 import { openMigratedTestDatabase, testBackend, type TestDatabase } from '../helpers/database';
 
@@ -258,17 +260,51 @@ describe(`retention on ${testBackend()}`, () => {
     });
   });
 
+  describe('index upkeep', () => {
+    it('rebuilds only node_checks indexes more than twice their expected size', () => {
+      const MB = 1024 * 1024;
+      assert.deepEqual(
+        bloatedIndexes([
+          { name: 'node_checks_pkey', bytes: 500 * MB, entries: 20_000_000 },
+          { name: 'node_checks_time_idx', bytes: 200 * MB, entries: 2_000_000 },
+          { name: 'node_checks_node_time_idx', bytes: 700 * MB, entries: 20_000_000 },
+          { name: 'nodes_pkey', bytes: 900 * MB, entries: 1 },
+        ]),
+        ['node_checks_time_idx'],
+        '20M entries in 500 MB is fresh; 2M entries in 200 MB is five times too big; other tables are not ours',
+      );
+      assert.deepEqual(bloatedIndexes([{ name: 'node_checks_pkey', bytes: 6 * MB, entries: 10 }]), [], 'small indexes are left alone');
+    });
+
+    it('claims the daily rebuild slot once a day', async () => {
+      const first = await runRetention(database.sql, { now: NOW, settings });
+      const [claim] = await database.sql<{ done_until: Date }[]>`select done_until from retention_progress where stage = 'checks_reindex'`;
+      assert.equal(claim?.done_until.getTime(), NOW.getTime(), 'the first run claims the slot');
+      assert.deepEqual(first.indexesRebuilt, [], 'nothing bloated in an empty table');
+      await runRetention(database.sql, { now: new Date(NOW.getTime() + HOUR), settings });
+      const [still] = await database.sql<{ done_until: Date }[]>`select done_until from retention_progress where stage = 'checks_reindex'`;
+      assert.equal(still?.done_until.getTime(), NOW.getTime(), 'an hour later the slot is still taken');
+      await runRetention(database.sql, { now: new Date(NOW.getTime() + DAY), settings });
+      const [next] = await database.sql<{ done_until: Date }[]>`select done_until from retention_progress where stage = 'checks_reindex'`;
+      assert.equal(next?.done_until.getTime(), NOW.getTime() + DAY, 'a day later it is claimed again');
+    });
+  });
+
   describe('settings', () => {
     it('has documented defaults and refuses bad windows, naming them', () => {
       const defaults = resolveRetentionSettings({});
       assert.equal(defaults.snapshotAllMapsMs, 24 * HOUR);
       assert.equal(defaults.snapshotMapsMs, 60 * DAY);
-      assert.equal(defaults.checksFullMs, 48 * HOUR);
+      assert.equal(defaults.checksFullMs, 24 * HOUR);
       assert.equal(defaults.checksSampledMs, 30 * DAY);
       assert.equal(defaults.checksSampleMs, HOUR);
       assert.equal(defaults.checkChangesMs, 365 * DAY);
       assert.equal(defaults.eventsDetailMs, 30 * DAY);
       assert.equal(defaults.eventsMs, 365 * DAY);
+      const demo = resolveRetentionSettings(DEMO_RETENTION_ENV);
+      assert.equal(demo.checksFullMs, HOUR, 'npm run demo keeps every check for an hour only');
+      assert.equal(demo.snapshotAllMapsMs, HOUR);
+      assert.ok(demo.checksSampledMs >= 7 * DAY, 'and hourly checks for the 7 days its node page charts');
       assert.throws(() => resolveRetentionSettings({ RETENTION_SNAPSHOT_MAPS_DAYS: 'forever' }), /RETENTION_SNAPSHOT_MAPS_DAYS/);
       assert.throws(() => resolveRetentionSettings({ RETENTION_CHECKS_FULL_HOURS: '0' }), /RETENTION_CHECKS_FULL_HOURS/);
       assert.throws(() => resolveRetentionSettings({ RETENTION_CHECKS_DAYS: '400' }), /RETENTION_CHECKS_DAYS must not exceed/);
