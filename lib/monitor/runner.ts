@@ -13,6 +13,9 @@ import { recomputeMonitorUptime } from '../measure/monitor-uptime';
 import type { Dialer } from '../p2p/dialer';
 import type { ProbeChain } from '../p2p/probe';
 import { getSettings, type Settings } from '../settings/app-settings';
+import { PropagationRecorder } from '../propagation/recorder';
+import { txSampleThreshold } from '../propagation/sampling';
+import { prunePropagation, PropagationStore } from '../propagation/store';
 import { Monitor } from './monitor';
 import type { MonitorSettings } from './settings';
 import { closeStaleSpans, MonitorStore, touchSpans } from './store';
@@ -44,6 +47,7 @@ export async function runMonitor(options: RunMonitorOptions): Promise<void> {
     log,
     onFlushed: options.processAlerts ? createAlertTrigger(sql, options.processAlerts, log) : undefined,
   });
+  const propagation = new PropagationStore(sql, new PropagationRecorder(), { flushMs: settings.inv?.flushMs ?? 2000, log });
   let appSettings: Settings | null = null;
   let majors = new Map<string, number>();
   const monitor = new Monitor({
@@ -52,10 +56,13 @@ export async function runMonitor(options: RunMonitorOptions): Promise<void> {
     sink: store,
     pingIntervalMs: settings.pingIntervalMs,
     rules: settings.rules,
+    propagation: propagation.recorder,
+    txSampleThreshold: txSampleThreshold(settings.inv?.txSample ?? 0.25),
     isOutdated: (node) =>
       appSettings ? isOutdated({ status: 'up', protocol_version: node.protocolVersion, user_agent: node.userAgent }, appSettings, majors) : null,
   });
   store.start();
+  propagation.start();
   let lastTouch = 0;
   let lastMeasure = 0;
   try {
@@ -78,6 +85,7 @@ export async function runMonitor(options: RunMonitorOptions): Promise<void> {
           lastMeasure = now;
           await recomputeMonitorUptime(sql, { now: new Date() });
           await pruneEvents(sql, new Date(now - EVENT_RETENTION_MS));
+          await prunePropagation(sql);
         }
       } catch (error) {
         log(`monitor sync failed: ${(error as Error).message}`);
@@ -87,5 +95,6 @@ export async function runMonitor(options: RunMonitorOptions): Promise<void> {
   } finally {
     monitor.stop();
     await store.stop();
+    await propagation.stop();
   }
 }
