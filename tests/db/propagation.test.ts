@@ -8,6 +8,7 @@ import { CHAIN_PRESETS } from '../../lib/chains/presets';
 import { runMonitor } from '../../lib/monitor/runner';
 import type { Monitor } from '../../lib/monitor/monitor';
 import { directDialer } from '../../lib/p2p/dialer';
+import { seedDemoNetwork } from '../../lib/demo/seed';
 import { latestBlockSpreads } from '../../lib/propagation/api';
 import { PropagationRecorder } from '../../lib/propagation/recorder';
 import { prunePropagation, writeArrivals } from '../../lib/propagation/store';
@@ -163,5 +164,20 @@ describe(`data propagation (monitor → inv_propagation → /api/v1/inv/) on ${t
     assert.equal(row!.first.getTime(), 1_699_999_999_701, 'the earliest first sighting of any shard');
     assert.equal(await prunePropagation(database.sql, 1), 2);
     assert.deepEqual((await database.sql`select inv_hash from inv_propagation`).map((r) => r.inv_hash).length, 1);
+  });
+
+  it('the demo seed gives the dashboard a few lived-in blocks', async () => {
+    await database.sql`delete from inv_propagation`;
+    const seeded = await seedDemoNetwork(database.sql, { nodes: 60, days: 1, historyNodes: 0, seed: 3 });
+    const spreads = await latestBlockSpreads(database.sql, 6);
+    assert.equal(spreads.length, 6);
+    const [{ up }] = await database.sql<{ up: number }[]>`select count(*)::int as up from nodes where status = 'up' and not hidden`;
+    assert.ok(seeded.online > 0 && up >= seeded.online);
+    for (const spread of spreads) {
+      assert.equal(spread.nodes, up, 'every online node (at most 1000) announced each block');
+      assert.equal(spread.delays[0], 0);
+      assert.deepEqual(spread.delays, [...spread.delays].sort((a, b) => a - b));
+      assert.ok(spread.delays.at(-1)! > 0);
+    }
   });
 });

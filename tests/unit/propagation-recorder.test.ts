@@ -138,3 +138,21 @@ describe('data propagation statistics', () => {
     assert.equal(propagationStats(Array.from({ length: 1500 }, (_, index) => ({ node: `n${index}`, ms: index }))).head.length, 1000);
   });
 });
+
+describe('block spread on the dashboard', async () => {
+  const { delayHistogram, formatDelay, roundBinWidth, spreadSummary } = await import('../../lib/dashboard/propagation');
+  it('bins delays with a round width, the maximum in the last bin', () => {
+    assert.equal(roundBinWidth(1000, 20), 50);
+    assert.equal(roundBinWidth(1900, 20), 100);
+    assert.equal(roundBinWidth(0, 20), 1);
+    const bins = delayHistogram([0, 10, 60, 999, 1000]);
+    assert.equal(bins[0]!.from, 0);
+    assert.equal(bins[0]!.to, 50);
+    assert.equal(bins.reduce((sum, bin) => sum + bin.nodes, 0), 5);
+    assert.equal(bins.at(-1)!.nodes, 1);
+    assert.deepEqual(delayHistogram([]), []);
+    assert.deepEqual(spreadSummary([900, 0, 100, 400]), { nodes: 4, median: 250, p90: 750, max: 900 });
+    assert.equal(formatDelay(850), '850 ms');
+    assert.equal(formatDelay(10_500), '10.5 s');
+  });
+});
