@@ -171,7 +171,7 @@ describe(`data propagation (monitor → inv_propagation → /api/v1/inv/) on ${t
     const seeded = await seedDemoNetwork(database.sql, { nodes: 60, days: 1, historyNodes: 0, seed: 3 });
     const spreads = await latestBlockSpreads(database.sql, 6);
     assert.equal(spreads.length, 6);
-    const [{ up }] = await database.sql<{ up: number }[]>`select count(*)::int as up from nodes where status = 'up' and not hidden`;
+    const up = (await database.sql<{ up: number }[]>`select count(*)::int as up from nodes where status = 'up' and not hidden`)[0]!.up;
     assert.ok(seeded.online > 0 && up >= seeded.online);
     for (const spread of spreads) {
       assert.equal(spread.nodes, up, 'every online node (at most 1000) announced each block');
