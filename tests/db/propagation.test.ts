@@ -130,6 +130,8 @@ describe(`data propagation (monitor → inv_propagation → /api/v1/inv/) on ${t
     const all = (await (await listInv(request('/api/v1/inv/'))).json()) as any;
     assert.deepEqual(new Set(all.results.map((entry: any) => entry.inv_hash)), new Set([block, sampled]));
 
+    await until('receive rates written (mbps)', async () => (await database.sql`select 1 from nodes where monitor_mbps > 0`).length === PEERS);
+
     const [spread] = await latestBlockSpreads(database.sql, 1);
     assert.equal(spread!.hash, block);
     assert.equal(spread!.nodes, PEERS);
