@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startLiveNetwork, type LiveNetwork } from '../../crawler/simulator';
+import { startLiveNetwork, startSimulatedNetwork, type LiveNetwork } from '../../crawler/simulator';
 import { CHAIN_PRESETS } from '../../lib/chains/presets';
 import { Monitor, type MonitorSink, type NodeStatePatch } from '../../lib/monitor/monitor';
 import { encodeInv, INV_TYPE, type InvEntry } from '../../lib/p2p/announcements';
@@ -129,5 +129,24 @@ describe('monitor data propagation', () => {
     for (const entry of batch) assert.deepEqual([...entry.nodeIds].sort(), [1, 2, 3, 4], entry.hash);
     assert.equal(batch.find((entry) => entry.kind === 'tx')!.hash, tx);
     await until('throughput measured', () => [...sink.states.values()].filter((patch) => (patch.mbps ?? 0) > 0).length === 4);
+  });
+
+  it('the crawl simulator (npm run simulate, the demo) relays blocks and transactions too, each peer after its own delay', async () => {
+    const network = await startSimulatedNetwork({ nodes: 6, hostileShare: 0, slowShare: 0, goneShare: 0, publicAddresses: false, spreadMs: 80, loopbackOctet: 177, randomSeed: 5 });
+    cleanups.push(() => network.stop());
+    const recorder = new PropagationRecorder();
+    const monitor = new Monitor({ chain, dialer: network.dialer, sink: new Sink(), pingIntervalMs: 200, propagation: recorder, txSampleThreshold: txSampleThreshold(1) });
+    cleanups.push(() => monitor.stop());
+    monitor.sync(network.reachable().map((peer) => ({ id: String(peer.index + 1), address: peer.address, status: 'up', protocolVersion: null, userAgent: null, exceptions: [] })));
+    await until('connected', () => monitor.stats().connected === 6);
+    await until('subscribed', () => network.announcer.subscribers >= 6);
+    network.announcer.mineBlock();
+    network.announcer.broadcastTx();
+    await until('every peer relayed both', () => recorder.stats().recorded === 12);
+    const batch = recorder.drain();
+    assert.deepEqual(batch.map((entry) => entry.kind).sort(), ['block', 'tx']);
+    const block = batch.find((entry) => entry.kind === 'block')!;
+    assert.equal(new Set(block.nodeIds).size, 6);
+    assert.ok(Math.max(...block.announcedMs) > Math.min(...block.announcedMs), 'arrivals spread over time');
   });
 });
