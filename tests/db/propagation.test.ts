@@ -169,6 +169,10 @@ describe(`data propagation (monitor → inv_propagation → /api/v1/inv/) on ${t
   });
 
   it('the demo seed gives the dashboard a few lived-in blocks', async () => {
+    // Stop the monitor first: the seeded nodes have public-looking addresses, which it must never dial.
+    controller.abort();
+    await running;
+    running = undefined;
     await database.sql`delete from inv_propagation`;
     const seeded = await seedDemoNetwork(database.sql, { nodes: 60, days: 1, historyNodes: 0, seed: 3 });
     const spreads = await latestBlockSpreads(database.sql, 6);
