@@ -24,6 +24,9 @@ const argsSchema = z
     'random-seed': z.coerce.number().int().default(1),
     chain: z.enum(CHAIN_IDS as [ChainId, ...ChainId[]]).default('bitcoin'),
     loopback: z.boolean().default(false),
+    'block-interval': z.coerce.number().min(0).max(86_400).default(0),
+    'tx-per-second': z.coerce.number().min(0).max(1000).default(0),
+    'spread-ms': z.coerce.number().int().min(0).max(600_000).default(0),
     out: z.string().min(1).default(SIMULATOR_DESCRIPTION_PATH),
   })
   .strict()
@@ -39,6 +42,9 @@ const HELP = `Usage: npm run simulate -- [options]
   --random-seed N    makes the network reproducible (default 1)
   --chain ID         ${CHAIN_IDS.join(' | ')} (default bitcoin)
   --loopback         advertise loopback addresses instead of public-looking ones
+  --block-interval S good and slow peers relay a new block every S seconds (default 0: none)
+  --tx-per-second N  new transactions per second, relayed to connections that ask for relay (default 0)
+  --spread-ms MS     mean random delay before each peer relays a block or transaction (default 0)
   --out FILE         description file (default ${SIMULATOR_DESCRIPTION_PATH})`;
 
 async function main() {
@@ -53,6 +59,9 @@ async function main() {
       'random-seed': { type: 'string' },
       chain: { type: 'string' },
       loopback: { type: 'boolean' },
+      'block-interval': { type: 'string' },
+      'tx-per-second': { type: 'string' },
+      'spread-ms': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -80,6 +89,9 @@ async function main() {
     seedCount: args['seed-count'],
     basePort: args['base-port'],
     publicAddresses: !args.loopback,
+    blockIntervalMs: args['block-interval'] * 1000,
+    txPerSecond: args['tx-per-second'],
+    spreadMs: args['spread-ms'],
   });
   writeSimulatorDescription(describeNetwork(network), args.out);
   const counts = new Map<string, number>();
@@ -88,6 +100,9 @@ async function main() {
   console.log(`  behaviours: ${[...counts].map(([name, count]) => `${name}=${count}`).join(', ')}`);
   console.log(`  seeds: ${network.seeds.map(addressKey).join(', ')}`);
   console.log(`  DNS seed: ${network.dnsSeeds.join(', ')} (fake; use resolverFromDescription)`);
+  if (args['block-interval'] || args['tx-per-second']) {
+    console.log(`  announcements: a block every ${args['block-interval'] || '–'} s, ${args['tx-per-second']} tx/s, relayed after ~${args['spread-ms']} ms per peer`);
+  }
   console.log(`  description: ${args.out}`);
   console.log('Press Ctrl+C to stop.');
 

@@ -2,7 +2,8 @@
  * `npm run bench`: runs every bench/*.bench.ts in turn (or those whose name
  * contains one of the arguments: `npm run bench -- crawl`). Each benchmark
  * prints its own results and writes JSON to bench-results/. Speed and memory
- * targets live here, never in timed tests.
+ * targets live here, never in timed tests. Benchmarks: api, crawl, crawl-pass,
+ * measure, monitor, inv (the data propagation recorder at 20k connections).
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';

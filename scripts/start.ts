@@ -138,7 +138,8 @@ async function startDemoSimulator(supervisor: Supervisor, env: NodeJS.ProcessEnv
   const child = supervisor.start({
     name: 'simulator',
     command: process.execPath,
-    args: [...runTs, path.join(root, 'crawler', 'simulate.ts'), '--nodes', nodes, '--out', description],
+    // Blocks every 2 minutes and a transaction a second, spreading over the peers, so the monitor records data propagation.
+    args: [...runTs, path.join(root, 'crawler', 'simulate.ts'), '--nodes', nodes, '--out', description, '--block-interval', '120', '--tx-per-second', '1', '--spread-ms', '1500'],
     env,
     restartOnExit: false,
   });

@@ -8,6 +8,7 @@ export const NAV_LINKS: { href: string; label: string }[] = [
   { href: '/leaderboard', label: 'Leaderboard' },
   { href: '/countries', label: 'Countries' },
   { href: '/stats', label: 'Statistics' },
+  { href: '/propagation', label: 'Propagation' },
   { href: '/events', label: 'Events' },
   { href: '/api-docs', label: 'API' },
   { href: '/account', label: 'Account' },

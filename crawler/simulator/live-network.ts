@@ -2,7 +2,11 @@
  * Simulated peers for the monitor: each keeps its connections open, answers
  * pings after a configurable delay, announces new blocks over time (headers
  * after `sendheaders`, otherwise inv) and goes away and comes back on a
- * schedule (or on demand). Loopback only (127.<octet>.x.y), real protocol
+ * schedule (or on demand). With `spreadMs`, each peer relays a block or a
+ * transaction after its own random delay (an exponential draw around
+ * spreadMs, plus a per-peer distance), as announcements spread over a real
+ * network; transactions go only to connections whose version asked for relay
+ * (BIP37 `relay`). Loopback only (127.<octet>.x.y), real protocol
  * through lib/p2p's codec. Additive to the crawl simulator in network.ts.
  */
 import { randomBytes } from 'node:crypto';
@@ -12,6 +16,7 @@ import type { PeerAddress } from '@/lib/crawler/types';
 import { blockHash, encodeBlockHeader, encodeHeaders, encodeInv, INV_TYPE, type HeaderFields } from '@/lib/p2p/announcements';
 import { encodeFrame, FrameDecoder, magicBytes } from '@/lib/p2p/frame';
 import { decodeMessage, encodeNonce, encodeVersion } from '@/lib/p2p/messages';
+import { createRng } from './random';
 
 export interface LivePeerSchedule {
   /** Up this long … */
@@ -37,6 +42,12 @@ export interface LiveNetworkOptions {
   loopbackOctet?: number;
   /** Listen port of every peer (each peer has its own IP). Default 0: OS-assigned. */
   port?: number;
+  /** Mean random delay before a peer relays a block or transaction (ms). Default 0: at once. */
+  spreadMs?: number;
+  /** New random transactions per second, announced by inv (0: only on broadcastTx()). Default 0. */
+  txPerSecond?: number;
+  /** Seed of the delays (reproducible runs). Default 1. */
+  seed?: number;
 }
 
 export interface LivePeer {
@@ -59,6 +70,10 @@ export interface LiveNetwork {
   peers: LivePeer[];
   readonly height: number;
   mineBlock(): void;
+  /** Announces a new transaction (a random hash, or the given 32 bytes in wire order); returns its display hash. */
+  broadcastTx(hash?: Buffer): string;
+  /** Display hash of the current tip. */
+  readonly tipHash: string;
   stop(): Promise<void>;
 }
 
@@ -84,6 +99,8 @@ export async function startLiveNetwork(options: LiveNetworkOptions): Promise<Liv
     server: Server | null = null;
     readonly sockets = new Set<Socket>();
     readonly headersWanted = new WeakSet<Socket>();
+    readonly relayWanted = new WeakSet<Socket>();
+    readonly pending = new Set<NodeJS.Timeout>();
     scheduleTimer: NodeJS.Timeout | null = null;
     stopped = false;
     userAgent: string;
@@ -146,9 +163,33 @@ export async function startLiveNetwork(options: LiveNetworkOptions): Promise<Liv
       this.userAgent = userAgent;
     }
 
+    /** Runs `send` after this peer's relay delay (at once without spreadMs). */
+    later(send: () => void): void {
+      const delay = relayDelay(this.index);
+      if (delay <= 0) return send();
+      const timer = setTimeout(() => {
+        this.pending.delete(timer);
+        send();
+      }, delay);
+      this.pending.add(timer);
+    }
+
+    announceTx(hash: Buffer): void {
+      this.later(() => {
+        for (const socket of this.sockets) {
+          if (this.relayWanted.has(socket) && !socket.destroyed) socket.write(encodeFrame(magic, 'inv', encodeInv([{ type: INV_TYPE.tx, hash }])));
+        }
+      });
+    }
+
     announce(block: Block): void {
       if (this.isStuck) return;
+      this.later(() => this.announceNow(block));
+    }
+
+    announceNow(block: Block): void {
       for (const socket of this.sockets) {
+        if (socket.destroyed) continue;
         const payload = this.headersWanted.has(socket)
           ? encodeFrame(magic, 'headers', encodeHeaders([block.header]))
           : encodeFrame(magic, 'inv', encodeInv([{ type: INV_TYPE.block, hash: block.hash }]));
@@ -188,6 +229,7 @@ export async function startLiveNetwork(options: LiveNetworkOptions): Promise<Liv
           }
           if (message.command === 'version' && !versionSent) {
             versionSent = true;
+            if (message.version.relay) this.relayWanted.add(socket);
             send('version', encodeVersion({ protocolVersion: chain.protocolVersion, services: 0x409n, userAgent: this.userAgent, startHeight: this.frozenHeight ?? tip.height, relay: true }));
             send('verack');
           } else if (message.command === 'ping' && message.nonce !== null) {
@@ -215,10 +257,17 @@ export async function startLiveNetwork(options: LiveNetworkOptions): Promise<Liv
     async stop(): Promise<void> {
       this.stopped = true;
       if (this.scheduleTimer) clearTimeout(this.scheduleTimer);
+      for (const timer of this.pending) clearTimeout(timer);
+      this.pending.clear();
       await this.goDown();
     }
   }
 
+  const rng = createRng(options.seed ?? 1);
+  const spread = options.spreadMs ?? 0;
+  // Each peer sits at its own "distance" from the origin (0–spread), and each relay adds an exponential draw.
+  const distances = Array.from({ length: options.peers }, () => rng.next() * spread);
+  const relayDelay = (index: number) => (spread > 0 ? Math.round(distances[index]! - Math.log(1 - rng.next()) * (spread / 2)) : 0);
   const octet = options.loopbackOctet ?? 150;
   for (let index = 0; index < options.peers; index += 1) {
     const delay = typeof options.pingDelayMs === 'function' ? options.pingDelayMs(index) : (options.pingDelayMs ?? 0);
@@ -237,6 +286,11 @@ export async function startLiveNetwork(options: LiveNetworkOptions): Promise<Liv
     for (const peer of peers) peer.announce(tip);
   };
   const blockTimer = options.blockIntervalMs ? setInterval(mineBlock, options.blockIntervalMs) : null;
+  const broadcastTx = (hash: Buffer = randomBytes(32)) => {
+    for (const peer of peers) if (peer.up) peer.announceTx(hash);
+    return Buffer.from(hash).reverse().toString('hex');
+  };
+  const txTimer = options.txPerSecond ? setInterval(() => broadcastTx(), Math.max(1, Math.round(1000 / options.txPerSecond))) : null;
 
   return {
     chain,
@@ -245,8 +299,13 @@ export async function startLiveNetwork(options: LiveNetworkOptions): Promise<Liv
       return tip.height;
     },
     mineBlock,
+    broadcastTx,
+    get tipHash() {
+      return Buffer.from(tip.hash).reverse().toString('hex');
+    },
     async stop() {
       if (blockTimer) clearInterval(blockTimer);
+      if (txTimer) clearInterval(txTimer);
       await Promise.all(peers.map((peer) => peer.stop()));
     },
   };

@@ -14,6 +14,7 @@ import { DialError, directDialer, type Dialer } from '@/lib/p2p/dialer';
 import { magicBytes } from '@/lib/p2p/frame';
 import { NODE_NETWORK, NODE_NETWORK_LIMITED, NODE_WITNESS } from '@/lib/p2p/messages';
 import { HOSTILE_BEHAVIOURS, startPeerServer, type PeerBehaviour, type PeerProfile, type RunningPeerServer } from './peer-server';
+import { Announcer } from './announcer';
 import { randomPublicAddress } from './public-addresses';
 import { createRng, shuffle, type Rng } from './random';
 
@@ -41,6 +42,12 @@ export interface SimulatedNetworkOptions {
   basePort?: number;
   /** Second octet of the loopback range used (127.<octet>.x.y). Default 100. */
   loopbackOctet?: number;
+  /** Good and slow peers relay a new block every this many ms (0: none, or announcer.mineBlock()). Default 0. */
+  blockIntervalMs?: number;
+  /** New random transactions per second relayed to connections that asked for relay. Default 0. */
+  txPerSecond?: number;
+  /** Mean random delay before each peer relays a block or transaction (ms), so announcements spread. Default 0. */
+  spreadMs?: number;
 }
 
 export interface SimulatedPeer {
@@ -63,6 +70,8 @@ export interface SimulatedNetwork {
   onions: PeerAddress[];
   /** Peers a correct crawler should complete a handshake with. */
   reachable(): SimulatedPeer[];
+  /** Blocks and transactions the good and slow peers relay. */
+  announcer: Announcer;
   stop(): Promise<void>;
 }
 
@@ -180,6 +189,11 @@ export async function startSimulatedNetwork(options: SimulatedNetworkOptions): P
 
   // Listeners.
   const magic = magicBytes(chain.magic);
+  const announcer = new Announcer({ blockIntervalMs: options.blockIntervalMs, txPerSecond: options.txPerSecond });
+  const spread = options.spreadMs ?? 0;
+  // Each peer sits at its own distance (0–spread) and each relay adds an exponential draw around spread/2.
+  const relayRng = createRng((options.randomSeed ?? 1) ^ 0x5eed);
+  const relayDelay = (distance: number) => () => (spread > 0 ? Math.round(distance - Math.log(1 - relayRng.next()) * (spread / 2)) : 0);
   const servers: RunningPeerServer[] = [];
   const listening = peers.filter((peer) => peer.profile.behaviour !== 'gone');
   const BATCH = 256;
@@ -193,6 +207,8 @@ export async function startSimulatedNetwork(options: SimulatedNetworkOptions): P
             supportsAddrV2: chain.supportsAddrV2,
             self: peer.address,
             gossip: () => [...[...neighbours[peer.index]!].map((index) => peers[index]!.address), ...onionGossip[peer.index]!],
+            announcer,
+            relayDelayMs: relayDelay(relayRng.next() * spread),
           }),
         ),
       );
@@ -204,6 +220,7 @@ export async function startSimulatedNetwork(options: SimulatedNetworkOptions): P
       servers.push(...started);
     }
   } catch (error) {
+    announcer.stop();
     await Promise.all(servers.map((server) => server.close()));
     throw error;
   }
@@ -233,7 +250,11 @@ export async function startSimulatedNetwork(options: SimulatedNetworkOptions): P
     dialer,
     onions,
     reachable: () => peers.filter((peer) => peer.profile.behaviour === 'good' || peer.profile.behaviour === 'slow' || peer.profile.behaviour === 'addr-flood'),
-    stop: () => (stopped ??= Promise.all(servers.map((server) => server.close())).then(() => undefined)),
+    announcer,
+    stop: () => {
+      announcer.stop();
+      return (stopped ??= Promise.all(servers.map((server) => server.close())).then(() => undefined));
+    },
   };
 }
 

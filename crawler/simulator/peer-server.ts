@@ -5,7 +5,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PeerAddress } from '@/lib/crawler/types';
 import { encodeCompactSize } from '@/lib/p2p/bytes';
+import { encodeHeaders, encodeInv, INV_TYPE } from '@/lib/p2p/announcements';
 import { encodeFrame, FrameDecoder, HEADER_LENGTH } from '@/lib/p2p/frame';
+import type { Announcer } from './announcer';
 import { decodeMessage, encodeAddr, encodeAddrV2, encodeNonce, encodeVersion, MAX_ADDR_ENTRIES, type AddrEntry } from '@/lib/p2p/messages';
 import { createRng } from './random';
 
@@ -49,6 +51,9 @@ export interface PeerServerContext {
   /** Addresses this peer answers getaddr with (already including onion extras). */
   gossip: () => PeerAddress[];
   self: PeerAddress;
+  /** New blocks and transactions to relay (good and slow peers), each after relayDelayMs(). */
+  announcer?: Announcer;
+  relayDelayMs?: () => number;
 }
 
 const FLOOD_MESSAGES = 30;
@@ -102,6 +107,25 @@ function serveConnection(socket: Socket, profile: PeerProfile, context: PeerServ
 
   let wantsAddrV2 = false;
   let versionSent = false;
+  let wantsHeaders = false;
+  let wantsTx = false;
+  let unsubscribe: (() => void) | null = null;
+  socket.on('close', () => unsubscribe?.());
+  const relayAnnouncements = () => {
+    if (!context.announcer || unsubscribe || (profile.behaviour !== 'good' && profile.behaviour !== 'slow')) return;
+    unsubscribe = context.announcer.subscribe((announcement) => {
+      if (announcement.kind === 'tx' && !wantsTx) return;
+      const frame =
+        announcement.kind === 'block'
+          ? wantsHeaders
+            ? encodeFrame(context.magic, 'headers', encodeHeaders([announcement.header]))
+            : encodeFrame(context.magic, 'inv', encodeInv([{ type: INV_TYPE.block, hash: announcement.hash }]))
+          : encodeFrame(context.magic, 'inv', encodeInv([{ type: INV_TYPE.tx, hash: announcement.hash }]));
+      const wait = delay + (context.relayDelayMs?.() ?? 0);
+      if (wait > 0) later(wait, () => write(frame));
+      else write(frame);
+    });
+  };
   const decoder = new FrameDecoder({ magic: context.magic, maxPayloadBytes: 64 * 1024 });
   socket.on('data', (chunk: Buffer) => {
     let frames;
@@ -112,6 +136,10 @@ function serveConnection(socket: Socket, profile: PeerProfile, context: PeerServ
       return;
     }
     for (const frame of frames) {
+      if (frame.command === 'sendheaders') {
+        wantsHeaders = true;
+        continue;
+      }
       let message;
       try {
         message = decodeMessage(frame);
@@ -123,12 +151,14 @@ function serveConnection(socket: Socket, profile: PeerProfile, context: PeerServ
         case 'version':
           if (versionSent) break;
           versionSent = true;
+          wantsTx = message.version.relay;
           respondToVersion();
           break;
         case 'sendaddrv2':
           wantsAddrV2 = true;
           break;
         case 'verack':
+          relayAnnouncements();
           if (profile.announcesSelf && (profile.behaviour === 'good' || profile.behaviour === 'slow')) {
             respond(() => sendAddresses([context.self]));
           }

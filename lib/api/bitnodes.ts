@@ -3,7 +3,8 @@ import type { Sql } from '../db/client';
 import { PreparedJson } from './etag';
 import { cachedPerSnapshot } from './snapshot-cache';
 import { loadSnapshotBody } from '../snapshots/bodies';
-import { BITNODES_INDEX_KEYS, computeBitnodesIndices, type BitnodesIndices } from './bitnodes-indices';
+import { formatMbps } from '../monitor/throughput';
+import { BITNODES_INDEX_KEYS, computeBitnodesIndexValues, fixed, formatIndices, peerIndex, type BitnodesIndexValues, type BitnodesIndices } from './bitnodes-indices';
 import { bitnodesRow } from '../snapshots/take';
 import { bitnodesSnapshotBody, type BitnodesSnapshotBody, type BitnodesSnapshotRow } from '../snapshots/bitnodes-format';
 import { round, unixSeconds } from './format';
@@ -162,8 +163,12 @@ export interface BitnodesNode {
   mbps: string;
 }
 
-/** GET /api/v1/nodes/{address}-{port}/. */
-export function bitnodesNode(row: NodeRow): BitnodesNode {
+/**
+ * GET /api/v1/nodes/{address}-{port}/. mbps is the monitor's mean receive rate over the
+ * connection's last 128 samples (lib/monitor/throughput), "" when the node is not up or
+ * was never measured.
+ */
+export function bitnodesNode(row: NodeRow, mbps: number | null = null): BitnodesNode {
   return {
     hostname: row.hostname ?? '',
     address: row.ip,
@@ -172,8 +177,14 @@ export function bitnodesNode(row: NodeRow): BitnodesNode {
     bitcoin_address: '',
     url: '',
     verified: row.verified,
-    mbps: '',
+    mbps: row.status === 'up' ? formatMbps(mbps) : '',
   };
+}
+
+/** The node status with its stored receive rate. */
+export async function getBitnodesNode(sql: Sql, row: NodeRow): Promise<BitnodesNode> {
+  const [stored] = await sql<{ mbps: number | null }[]>`select monitor_mbps as mbps from nodes where id = ${row.id}`;
+  return bitnodesNode(row, stored?.mbps ?? null);
 }
 
 export interface BitnodesLeaderboardEntry extends BitnodesIndices {
@@ -185,38 +196,79 @@ export interface BitnodesLeaderboardEntry extends BitnodesIndices {
   latency_ms: number | null;
 }
 
-async function leaderboardEntries(sql: Sql, rows: NodeRow[]): Promise<BitnodesLeaderboardEntry[]> {
-  const indices = await computeBitnodesIndices(sql, rows.map((row) => String(row.id)), activeChain().defaultPort);
-  return rows.map((row) => leaderboardEntry(row, indices.get(String(row.id))!));
+interface StoredEntryRow extends BitnodesIndexValues {
+  ip: string;
+  port: number;
+  peer_index: number;
+  rank: number;
+  tier: string | null;
+  uptime_percentage: number | null;
+  latency_ms: number | null;
 }
 
-/**
- * Bitnodes' keys in Bitnodes' order (node, the 14 indices, peer_index, rank), then
- * tier, uptime_percentage and latency_ms. peer_index is Peerscope's PIX score (0–1000).
- */
-function leaderboardEntry(row: NodeRow, indices: BitnodesIndices): BitnodesLeaderboardEntry {
+/** Bitnodes' keys in Bitnodes' order (node, the 14 indices, peer_index, rank), then tier, uptime_percentage and latency_ms. */
+function entryOf(row: Pick<NodeRow, 'ip' | 'port' | 'tier' | 'uptime_percentage' | 'latency_ms'>, values: BitnodesIndexValues, pix: number, rank: number): BitnodesLeaderboardEntry {
   return {
     node: nodeAddress(row),
-    ...Object.fromEntries(BITNODES_INDEX_KEYS.map((key) => [key, indices[key]])) as BitnodesIndices,
-    peer_index: (row.pix_score ?? 0).toFixed(4),
-    rank: row.rank!,
+    ...formatIndices(values),
+    peer_index: fixed(pix),
+    rank,
     tier: row.tier,
     uptime_percentage: round(row.uptime_percentage, 2),
     latency_ms: round(row.latency_ms, 1),
   };
 }
 
-/** GET /api/v1/nodes/leaderboard/: peer_index is the PIX score, as a string like Bitnodes' indices. */
+const storedEntry = (row: StoredEntryRow) =>
+  entryOf(row, Object.fromEntries(BITNODES_INDEX_KEYS.map((key) => [key, row[key]])) as BitnodesIndexValues, row.peer_index, row.rank);
+
+/** Whether the daily Peer Index (lib/peer-index/job) has been computed at least once. */
+async function hasStoredPeerIndex(sql: Sql): Promise<boolean> {
+  const [row] = await sql<{ any: boolean }[]>`select exists (select 1 from bitnodes_peer_index_runs) as any`;
+  return row?.any === true;
+}
+
+/** Before the first daily computation: the indices of PIX-ranked nodes computed for this page. */
+async function liveEntries(sql: Sql, rows: NodeRow[]): Promise<BitnodesLeaderboardEntry[]> {
+  const values = await computeBitnodesIndexValues(sql, rows.map((row) => String(row.id)), activeChain().defaultPort);
+  return rows.map((row) => {
+    const indices = values.get(String(row.id))!;
+    return entryOf(row, indices, peerIndex(indices), row.rank!);
+  });
+}
+
+/**
+ * GET /api/v1/nodes/leaderboard/: the daily Peer Index (bitnodes_peer_index), by rank.
+ * Until it has been computed once, PIX-ranked nodes with their indices computed live.
+ */
 export async function getBitnodesLeaderboard(sql: Sql, query: BitnodesListQuery, base: URL): Promise<BitnodesPage<BitnodesLeaderboardEntry>> {
-  const { rows, total } = await getRankedNodes(sql, query.page, query.limit);
-  return bitnodesPage(base, query, total, await leaderboardEntries(sql, rows));
+  if (!(await hasStoredPeerIndex(sql))) {
+    const { rows, total } = await getRankedNodes(sql, query.page, query.limit);
+    return bitnodesPage(base, query, total, await liveEntries(sql, rows));
+  }
+  const [rows, [count]] = await Promise.all([
+    sql<StoredEntryRow[]>`
+      select n.ip, n.port, n.tier, n.uptime_percentage, n.latency_ms, p.*
+      from bitnodes_peer_index p join nodes n on n.id = p.node_id and not n.hidden
+      order by p.rank, p.node_id
+      limit ${query.limit} offset ${(query.page - 1) * query.limit}`,
+    sql<{ total: number }[]>`select count(*)::int as total from bitnodes_peer_index p join nodes n on n.id = p.node_id and not n.hidden`,
+  ]);
+  return bitnodesPage(base, query, count?.total ?? 0, rows.map(storedEntry));
 }
 
 /** GET /api/v1/nodes/leaderboard/{address}-{port}/: one ranked node's entry; null when the node is not ranked. */
 export async function bitnodesLeaderboardEntry(sql: Sql, row: NodeRow): Promise<BitnodesLeaderboardEntry | null> {
-  if (row.status !== 'up' || row.rank === null) return null;
-  const [entry] = await leaderboardEntries(sql, [row]);
-  return entry ?? null;
+  if (!(await hasStoredPeerIndex(sql))) {
+    if (row.status !== 'up' || row.rank === null) return null;
+    const [entry] = await liveEntries(sql, [row]);
+    return entry ?? null;
+  }
+  const [stored] = await sql<StoredEntryRow[]>`
+    select n.ip, n.port, n.tier, n.uptime_percentage, n.latency_ms, p.*
+    from bitnodes_peer_index p join nodes n on n.id = p.node_id and not n.hidden
+    where p.node_id = ${row.id}`;
+  return stored ? storedEntry(stored) : null;
 }
 
 export interface BitnodesAddress {
@@ -243,7 +295,7 @@ export async function listBitnodesAddresses(sql: Sql, query: BitnodesAddressesQu
 export interface LatencyPoint {
   /** unix seconds of the bucket start */
   t: number;
-  /** average handshake latency in ms over the bucket's successful checks; -1 when every check failed */
+  /** average RTT in ms over the bucket; 0 reachable but no RTT data; -1 unreachable */
   v: number;
 }
 
@@ -253,26 +305,55 @@ export interface BitnodesLatency {
   monthly_latency: LatencyPoint[];
 }
 
+/** Bitnodes' spacing: daily every 15 min over a day, weekly hourly over a week, monthly daily over about a year. */
+export const LATENCY_SERIES = {
+  daily_latency: { spanSeconds: 86_400, bucketSeconds: 900 },
+  weekly_latency: { spanSeconds: 7 * 86_400, bucketSeconds: 3_600 },
+  monthly_latency: { spanSeconds: 365 * 86_400, bucketSeconds: 86_400 },
+} as const;
+
+/** v of one bucket: the average latency (at least 1 ms) when measured, else 0 if the node was reachable, else -1. */
+export function latencyValue(averageMs: number | null, reachable: boolean): number {
+  if (averageMs !== null && Number.isFinite(averageMs)) return Math.max(1, Math.round(averageMs));
+  return reachable ? 0 : -1;
+}
+
 async function latencySeries(sql: Sql, nodeId: string, now: Date, spanSeconds: number, bucketSeconds: number): Promise<LatencyPoint[]> {
   const since = new Date(now.getTime() - spanSeconds * 1000);
-  const rows = await sql<{ t: string; v: number | null }[]>`
-    select (floor(extract(epoch from checked_at) / ${bucketSeconds}) * ${bucketSeconds})::bigint as t,
-           avg(latency_ms) filter (where status = 'up') as v
-    from node_checks
-    where node_id = ${nodeId} and checked_at > ${since} and checked_at <= ${now}
-    group by 1 order by 1`;
-  return rows.map((row) => ({ t: Number(row.t), v: row.v === null ? -1 : round(row.v, 0)! }));
+  const rows = await sql<{ t: string; v: number | null; up: boolean }[]>`
+    with grid as (
+      select g::bigint as t
+      from generate_series(floor(extract(epoch from ${since}::timestamptz) / ${bucketSeconds}) * ${bucketSeconds},
+                           floor(extract(epoch from ${now}::timestamptz) / ${bucketSeconds}) * ${bucketSeconds}, ${bucketSeconds}) as g
+    ), checks as (
+      select (floor(extract(epoch from checked_at) / ${bucketSeconds}) * ${bucketSeconds})::bigint as t,
+             avg(latency_ms) filter (where status = 'up' and latency_ms is not null) as v,
+             bool_or(status = 'up') as up
+      from node_checks
+      where node_id = ${nodeId} and checked_at > ${since} and checked_at <= ${now}
+      group by 1
+    ), spans as (
+      select g.t, bool_or(s.state = 'up') as up
+      from grid g
+      join node_monitor_spans s on s.node_id = ${nodeId}
+        and s.started_at < to_timestamp(g.t + ${bucketSeconds}) and coalesce(s.ended_at, ${now}::timestamptz) > to_timestamp(g.t)
+      group by g.t
+    )
+    select g.t::text as t, c.v, coalesce(c.up, false) or coalesce(sp.up, false) as up
+    from grid g left join checks c on c.t = g.t left join spans sp on sp.t = g.t
+    where c.t is not null or sp.t is not null
+    order by g.t`;
+  return rows.map((row) => ({ t: Number(row.t), v: latencyValue(row.v, row.up) }));
 }
 
 /**
- * GET /api/v1/nodes/{address}-{port}/latency/: hourly points over the last day,
- * 6-hourly over the last week, daily over the last 30 days, from node_checks.
+ * GET /api/v1/nodes/{address}-{port}/latency/ ("Node RTT"): at Bitnodes' spacing, from
+ * the crawler's probes (latency) and the monitor's connection spans (reachability);
+ * buckets with neither are left out.
  */
 export async function getBitnodesLatency(sql: Sql, nodeId: string, now: Date = new Date()): Promise<BitnodesLatency> {
-  const [daily, weekly, monthly] = await Promise.all([
-    latencySeries(sql, nodeId, now, 86_400, 3_600),
-    latencySeries(sql, nodeId, now, 7 * 86_400, 6 * 3_600),
-    latencySeries(sql, nodeId, now, 30 * 86_400, 86_400),
-  ]);
-  return { daily_latency: daily, weekly_latency: weekly, monthly_latency: monthly };
+  const [daily, weekly, monthly] = await Promise.all(
+    Object.values(LATENCY_SERIES).map(({ spanSeconds, bucketSeconds }) => latencySeries(sql, nodeId, now, spanSeconds, bucketSeconds)),
+  );
+  return { daily_latency: daily!, weekly_latency: weekly!, monthly_latency: monthly! };
 }

@@ -137,6 +137,13 @@ export const unsubscribeQuerySchema = z.object({ token: unsubscribeTokenSchema }
 export const nodeParamsSchema = z.object({ id: nodeRefSchema });
 export const bitnodesNodeParamsSchema = z.object({ address: nodeRefSchema });
 export const snapshotParamsSchema = z.object({ timestamp: unix });
+/** A block or transaction hash as shown (64 hex characters; any case, answered lowercase). */
+export const invParamsSchema = z.object({
+  hash: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be a 64-character hex hash')
+    .transform((hash) => hash.toLowerCase()),
+});
 
 /**
  * OpenAPI path → the zod schema of its query string (the GET's; a path without GET reads no
@@ -166,6 +173,8 @@ export const QUERY_SCHEMAS = {
   '/api/v1/nodes/leaderboard/': bitnodesListQuerySchema,
   '/api/v1/nodes/leaderboard/{address}/': emptyQuerySchema,
   '/api/v1/addresses/': bitnodesAddressesQuerySchema,
+  '/api/v1/inv/': bitnodesListQuerySchema,
+  '/api/v1/inv/{hash}/': emptyQuerySchema,
   '/api/auth/signup': emptyQuerySchema,
   '/api/auth/signin': emptyQuerySchema,
   '/api/auth/signout': emptyQuerySchema,

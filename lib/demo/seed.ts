@@ -243,6 +243,31 @@ async function insertSnapshots(sql: Sql, seed: number, options: { days: number; 
   return count + 1;
 }
 
+/**
+ * Data propagation of the last `blocks` blocks (one every 10 minutes) over the first
+ * 1000 online nodes: each node announces after a random delay that grows with its
+ * latency (an exponential draw), as the monitor would have recorded it.
+ */
+async function insertPropagation(sql: Sql, seed: number, options: { blocks: number; now: Date }): Promise<number> {
+  const result = await sql`
+    with blocks as (
+      select b, ${options.now}::timestamptz - b * interval '10 minutes' as at from generate_series(0, ${options.blocks - 1}) as b
+    ), online as (
+      select id, coalesce(latency_ms, 150)::float8 as lat from nodes where status = 'up' and not hidden order by id limit 1000
+    ), arrivals as (
+      select bl.at, o.id,
+             (extract(epoch from bl.at) * 1000)::bigint
+               + round(o.lat * 3 * -ln(greatest(1e-6, ('x' || substr(md5(${seed}::text || ':inv:' || extract(epoch from bl.at) || ':' || o.id), 1, 6))::bit(24)::int / 16777216.0)))::bigint as ms
+      from blocks bl cross join online o
+    )
+    insert into inv_propagation (inv_hash, kind, first_seen_at, node_ids, announced_ms)
+    select '00000000' || substr(encode(sha256(convert_to(${seed}::text || ':block:' || floor(extract(epoch from at) / 600)::text, 'UTF8')), 'hex'), 1, 56),
+           'block', to_timestamp(min(ms) / 1000.0), array_agg(id order by ms, id), array_agg(ms order by ms, id)
+    from arrivals group by at
+    on conflict (inv_hash) do nothing`;
+  return result.count;
+}
+
 export async function seedDemoNetwork(sql: Sql, input: SeedOptions): Promise<SeedResult> {
   const options = seedOptionsSchema.parse(input);
   const now = options.now ?? new Date();
@@ -255,6 +280,7 @@ export async function seedDemoNetwork(sql: Sql, input: SeedOptions): Promise<See
     now,
   });
   const snapshots = await insertSnapshots(sql, options.seed, { days: options.days, intervalHours: options.snapshotIntervalHours, now });
+  if (options.days > 0) await insertPropagation(sql, options.seed, { blocks: 12, now });
   return {
     nodes: inserted.length,
     online: inserted.filter((row) => row.status === 'up').length,

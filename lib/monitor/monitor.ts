@@ -24,6 +24,7 @@ import { DEFAULT_BACKOFF, reconnectDelay, type BackoffPolicy } from './backoff';
 import { DEFAULT_EXCEPTION_RULES, diffExceptions, evaluateExceptions, type ExceptionKind, type ExceptionRules, type ExceptionSet } from './exceptions';
 import { applyAnnouncements, BlockHeightIndex, consensusHeight, median, type Announcement } from './heights';
 import { openSession, type PeerSession, type SessionTimeouts } from './session';
+import type { InvSighting, PropagationRecorder } from '../propagation/recorder';
 
 export interface MonitorTarget {
   id: string;
@@ -44,6 +45,8 @@ export interface NodeStatePatch {
   protocolVersion?: number;
   userAgent?: string;
   services?: bigint;
+  /** Mean receive rate of the connection, Mbit/s (lib/monitor/throughput). */
+  mbps?: number;
 }
 
 export interface MonitorSink {
@@ -69,6 +72,10 @@ export interface MonitorOptions {
   dialsPerSecond?: number;
   isOutdated?: (node: { protocolVersion: number | null; userAgent: string | null }) => boolean | null;
   now?: () => number;
+  /** Records block and sampled transaction announcements (data propagation); none when omitted. */
+  propagation?: PropagationRecorder;
+  /** Sampling threshold of transaction invs (lib/propagation/sampling); 0 or omitted: blocks only. */
+  txSampleThreshold?: number;
 }
 
 type Phase = 'connecting' | 'up' | 'confirming' | 'down' | 'stopped';
@@ -198,6 +205,7 @@ export class Monitor {
     node.retry = null;
     node.session?.close('released');
     node.session = null;
+    this.options.propagation?.forget(Number(node.target.id));
     if (node.observed) this.options.sink.span(node.target.id, 'end', new Date(this.now()));
   }
 
@@ -206,11 +214,22 @@ export class Monitor {
     if (node.phase === 'stopped') return;
     node.session = openSession(
       node.target.address,
-      { chain: this.options.chain, magic: this.magic, dialer: this.options.dialer, pingIntervalMs: this.options.pingIntervalMs, timeouts: this.timeouts },
+      {
+        chain: this.options.chain,
+        magic: this.magic,
+        dialer: this.options.dialer,
+        pingIntervalMs: this.options.pingIntervalMs,
+        timeouts: this.timeouts,
+        txSampleThreshold: this.options.propagation ? (this.options.txSampleThreshold ?? 0) : 0,
+      },
       {
         onConnected: (version) => this.onConnected(node, version),
         onRtt: (rtt) => this.onRtt(node, rtt),
         onAnnouncements: (announcements) => this.onAnnouncements(node, announcements),
+        onInv: this.options.propagation ? (sightings) => this.onInv(node, sightings) : undefined,
+        onThroughput: (mbps) => {
+          if (node.phase === 'up') this.options.sink.state(node.target.id, { mbps });
+        },
         onClosed: (reason, connected) => this.onClosed(node, reason, connected),
       },
     );
@@ -276,6 +295,11 @@ export class Monitor {
       node.best = best;
       this.options.sink.state(node.target.id, { height: best });
     }
+  }
+
+  private onInv(node: HeldNode, sightings: InvSighting[]): void {
+    if (node.phase !== 'up') return;
+    this.options.propagation?.record(Number(node.target.id), sightings, this.now());
   }
 
   private onClosed(node: HeldNode, reason: string, connected: boolean): void {

@@ -14,6 +14,9 @@ import { pruneEvents } from '../events/record';
 import { recomputeMonitorUptime } from '../measure/monitor-uptime';
 import type { Dialer } from '../p2p/dialer';
 import type { ProbeChain } from '../p2p/probe';
+import { PropagationRecorder } from '../propagation/recorder';
+import { txSampleThreshold } from '../propagation/sampling';
+import { prunePropagation, PropagationStore } from '../propagation/store';
 import { Monitor } from './monitor';
 import type { MonitorSettings } from './settings';
 import { closeStaleSpans, MonitorStore, touchSpans } from './store';
@@ -48,15 +51,19 @@ export async function runMonitor(options: RunMonitorOptions): Promise<void> {
     onFlushed: options.processAlerts ? createAlertTrigger(sql, options.processAlerts, log) : undefined,
   });
   let classes: VersionClasses | null = null;
+  const propagation = new PropagationStore(sql, new PropagationRecorder(), { flushMs: settings.inv?.flushMs ?? 2000, log });
   const monitor = new Monitor({
     chain: options.chain,
     dialer: options.dialer,
     sink: store,
     pingIntervalMs: settings.pingIntervalMs,
     rules: settings.rules,
+    propagation: propagation.recorder,
+    txSampleThreshold: txSampleThreshold(settings.inv?.txSample ?? 0.25),
     isOutdated: (node) => (classes ? isOutdated({ status: 'up', user_agent: node.userAgent }, classes) : null),
   });
   store.start();
+  propagation.start();
   let lastTouch = 0;
   let lastMeasure = 0;
   const startedAt = new Date();
@@ -82,6 +89,7 @@ export async function runMonitor(options: RunMonitorOptions): Promise<void> {
           lastMeasure = now;
           await recomputeMonitorUptime(sql, { now: new Date() });
           await pruneEvents(sql, new Date(now - EVENT_RETENTION_MS));
+          await prunePropagation(sql);
         }
       } catch (error) {
         log(`monitor sync failed: ${(error as Error).message}`);
@@ -91,6 +99,7 @@ export async function runMonitor(options: RunMonitorOptions): Promise<void> {
   } finally {
     monitor.stop();
     await store.stop();
+    await propagation.stop();
     await clearMonitorHeartbeat(sql, settings.shard).catch(() => {});
   }
 }

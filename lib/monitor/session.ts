@@ -8,13 +8,16 @@
  */
 import type { Socket } from 'node:net';
 import type { PeerAddress } from '../crawler/types';
-import { decodeHeaders, decodeInv, displayHash, isBlockInv } from '../p2p/announcements';
+import { decodeHeaders, decodeInv, displayHash, INV_TYPE, isBlockInv } from '../p2p/announcements';
 import type { Dialer } from '../p2p/dialer';
 import { ProtocolError } from '../p2p/errors';
 import { encodeFrame, FrameDecoder, type Frame } from '../p2p/frame';
 import { decodeMessage, encodeNonce, encodeVersion, randomNonce, type VersionMessage } from '../p2p/messages';
 import type { ProbeChain } from '../p2p/probe';
+import { isSampledTxWire } from '../propagation/sampling';
+import type { InvSighting } from '../propagation/recorder';
 import type { Announcement } from './heights';
+import { ThroughputMeter } from './throughput';
 
 export interface SessionTimeouts {
   connectMs: number;
@@ -30,12 +33,22 @@ export interface SessionOptions {
   pingIntervalMs: number;
   timeouts: SessionTimeouts;
   maxPayloadBytes?: number;
+  /**
+   * Transaction invs whose 16-bit hash prefix is below this are reported through
+   * onInv (lib/propagation/sampling); 0 (default) reports blocks only and asks the
+   * peer not to relay transactions.
+   */
+  txSampleThreshold?: number;
 }
 
 export interface SessionHandlers {
   onConnected(version: VersionMessage): void;
   onRtt(rttMs: number): void;
   onAnnouncements(announcements: Announcement[]): void;
+  /** Block invs/headers and sampled transaction invs, for data propagation. */
+  onInv?(sightings: InvSighting[]): void;
+  /** Mean receive rate in Mbit/s over the last 128 samples, after each pong. */
+  onThroughput?(mbps: number): void;
   /** Called exactly once. `connected` says whether the handshake had completed. */
   onClosed(reason: string, connected: boolean): void;
 }
@@ -63,6 +76,8 @@ export function openSession(address: PeerAddress, options: SessionOptions, handl
   let pingNonce: bigint | null = null;
   let pingSentAt = 0;
   const controller = new AbortController();
+  const txThreshold = options.txSampleThreshold ?? 0;
+  let meter: ThroughputMeter | null = null;
   const decoder = new FrameDecoder({ magic: options.magic, maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD });
 
   const arm = (ms: number, fn: () => void) => {
@@ -103,6 +118,7 @@ export function openSession(address: PeerAddress, options: SessionOptions, handl
 
   const onHandshake = (version: VersionMessage) => {
     connected = true;
+    meter = new ThroughputMeter(performance.now());
     send('sendheaders');
     handlers.onConnected(version);
     if (!closed) sendPing(); // first RTT right away
@@ -112,14 +128,29 @@ export function openSession(address: PeerAddress, options: SessionOptions, handl
     switch (frame.command) {
       case 'inv': {
         if (!connected) return;
-        const blocks = decodeInv(frame.payload).filter(isBlockInv);
+        const entries = decodeInv(frame.payload);
+        const blocks = entries.filter(isBlockInv);
         if (blocks.length) handlers.onAnnouncements(blocks.map((entry) => ({ hash: displayHash(entry.hash) })));
+        if (handlers.onInv) {
+          const sightings: InvSighting[] = blocks.map((entry) => ({ hash: displayHash(entry.hash), kind: 'block' }));
+          if (txThreshold > 0) {
+            for (const entry of entries) {
+              if ((entry.type === INV_TYPE.tx || entry.type === INV_TYPE.witnessTx) && isSampledTxWire(entry.hash, txThreshold)) {
+                sightings.push({ hash: displayHash(entry.hash), kind: 'tx' });
+              }
+            }
+          }
+          if (sightings.length) handlers.onInv(sightings);
+        }
         return;
       }
       case 'headers': {
         if (!connected) return;
         const headers = decodeHeaders(frame.payload);
-        if (headers.length) handlers.onAnnouncements(headers.map((header) => ({ hash: displayHash(header.hash), prevHash: displayHash(header.prevHash) })));
+        if (headers.length) {
+          handlers.onAnnouncements(headers.map((header) => ({ hash: displayHash(header.hash), prevHash: displayHash(header.prevHash) })));
+          handlers.onInv?.(headers.map((header) => ({ hash: displayHash(header.hash), kind: 'block' })));
+        }
         return;
       }
       case 'version':
@@ -150,6 +181,10 @@ export function openSession(address: PeerAddress, options: SessionOptions, handl
         if (pingNonce !== null && message.nonce === pingNonce) {
           pingNonce = null;
           handlers.onRtt(Math.round((performance.now() - pingSentAt) * 100) / 100);
+          if (meter && handlers.onThroughput && !closed) {
+            const mbps = meter.sample(performance.now());
+            if (mbps !== null) handlers.onThroughput(mbps);
+          }
           if (!closed) schedulePing();
         }
         return;
@@ -160,6 +195,7 @@ export function openSession(address: PeerAddress, options: SessionOptions, handl
 
   const onData = (chunk: Buffer) => {
     if (closed) return;
+    meter?.received(chunk.length);
     try {
       for (const frame of decoder.push(chunk)) {
         handleFrame(frame);
@@ -192,7 +228,7 @@ export function openSession(address: PeerAddress, options: SessionOptions, handl
           receiver: address.network === 'onion' || address.network === 'i2p' ? null : address,
           userAgent: options.chain.userAgent,
           startHeight: 0,
-          relay: false,
+          relay: txThreshold > 0,
         }),
       );
     },

@@ -17,6 +17,9 @@ const schema = z
     MONITOR_BEHIND_MINUTES: z.coerce.number().min(0).max(1440).default(30),
     MONITOR_HIGH_LATENCY_MS: z.coerce.number().min(1).max(60_000).default(1000),
     MONITOR_FLAPPING_OUTAGES: z.coerce.number().int().min(2).max(1000).default(3),
+    /** Data propagation: share of transaction invs recorded (by hash prefix; 0 = blocks only), and the write interval. */
+    MONITOR_INV_TX_SAMPLE: z.coerce.number().min(0).max(1).default(0.25),
+    MONITOR_INV_FLUSH_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   })
   .refine((value) => value.MONITOR_SHARD_INDEX < value.MONITOR_SHARD_COUNT, { message: 'MONITOR_SHARD_INDEX must be below MONITOR_SHARD_COUNT' });
 
@@ -26,6 +29,8 @@ export interface MonitorSettings {
   syncMs: number;
   maxConnections: number;
   flushMs: number;
+  /** Data propagation (lib/propagation); defaults: 0.25 of transactions, written every 2 s. */
+  inv?: { txSample: number; flushMs: number };
   rules: { behindBlocks: number; behindMinutes: number; highLatencyMs: number; flappingOutages: number };
 }
 
@@ -41,6 +46,7 @@ export function resolveMonitorSettings(env: Record<string, string | undefined> =
     syncMs: value.MONITOR_SYNC_SECONDS * 1000,
     maxConnections: value.MONITOR_MAX_CONNECTIONS,
     flushMs: value.MONITOR_FLUSH_MS,
+    inv: { txSample: value.MONITOR_INV_TX_SAMPLE, flushMs: value.MONITOR_INV_FLUSH_MS },
     rules: {
       behindBlocks: value.MONITOR_BEHIND_BLOCKS,
       behindMinutes: value.MONITOR_BEHIND_MINUTES,

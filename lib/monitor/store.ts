@@ -139,6 +139,7 @@ async function writeStates(sql: Sql, states: Map<string, NodeStatePatch>): Promi
     protocol_version: patch.protocolVersion ?? null,
     user_agent: patch.userAgent ?? null,
     services: patch.services !== undefined ? patch.services.toString() : null,
+    mbps: patch.mbps ?? null,
   }));
   await sql`
     update nodes n set
@@ -152,12 +153,13 @@ async function writeStates(sql: Sql, states: Map<string, NodeStatePatch>): Promi
       protocol_version = coalesce(p.protocol_version, n.protocol_version),
       user_agent = coalesce(p.user_agent, n.user_agent),
       services = coalesce(p.services::numeric, n.services),
+      monitor_mbps = coalesce(p.mbps, n.monitor_mbps),
       last_seen = case when coalesce(p.status, n.status) = 'up' then now() else n.last_seen end,
       monitor_seen_at = now(),
       updated_at = now()
     from jsonb_to_recordset(${sql.json(rows as never)}::jsonb) as p(
       id bigint, status text, has_since boolean, connected_since timestamptz, has_latency boolean, latency_ms float8,
-      height int, protocol_version int, user_agent text, services text)
+      height int, protocol_version int, user_agent text, services text, mbps float8)
     where n.id = p.id`;
 }
 

@@ -86,9 +86,9 @@ describe(`node history, downtimes, leaderboards and Bitnodes nodes on ${testBack
       {
         node: '203.0.113.20:8333', vi: '1.0000', si: '0.0000', hi: '0.0000', ai: '1.0000', pi: '1.0000',
         dli: undefined, dui: undefined, wli: undefined, wui: undefined, mli: undefined, mui: undefined,
-        nsi: '0.0000', ni: '0.0000', bi: '0.0000', peer_index: '900.0000', rank: 1, tier: 'diamond', uptime_percentage: null, latency_ms: null,
+        nsi: '0.0000', ni: '1.0000', bi: '0.0000', peer_index: '2.8571', rank: 1, tier: 'diamond', uptime_percentage: null, latency_ms: null,
       },
-      'no services: si 0; no height: hi 0; alone in its (unknown) ASN; on the default port 8333',
+      'no services: si 0; no height: hi 0; alone in its (unknown) ASN and on IPv4; on the default port 8333; no speed or block data; peer_index = 4/14 × 10',
     );
     const second = (await (await getBitnodesLeaderboard(request('/api/v1/nodes/leaderboard/?limit=1&page=2'))).json()) as any;
     const doge = second.results[0];
@@ -114,7 +114,7 @@ describe(`node history, downtimes, leaderboards and Bitnodes nodes on ${testBack
     const response = await getBitnodesRanking(request('/x'), context({ address: '203.0.113.20-8333' }));
     assert.equal(response.status, 200);
     const body = (await response.json()) as any;
-    assert.deepEqual([body.node, body.rank, body.peer_index], ['203.0.113.20:8333', 1, '900.0000']);
+    assert.deepEqual([body.node, body.rank, body.peer_index], ['203.0.113.20:8333', 1, '2.8571']);
     assert.equal((await getBitnodesRanking(request('/x'), context({ address: '203.0.113.21-8333' }))).status, 404, 'down');
     assert.equal((await getBitnodesRanking(request('/x'), context({ address: '203.0.113.99-8333' }))).status, 404);
     assert.equal((await getBitnodesRanking(request('/x'), context({ address: 'nonsense' }))).status, 400);
@@ -153,7 +153,7 @@ describe(`node history, downtimes, leaderboards and Bitnodes nodes on ${testBack
     assert.equal((await getBitnodesNode(request('/x'), context({ address: '203.0.113.300-8333' }))).status, 400);
   });
 
-  it('serves latency series from checks; -1 marks buckets with only failures', async () => {
+  it('serves latency series from checks at Bitnodes spacing; -1 marks buckets with only failures', async () => {
     await database.sql`insert into node_checks (node_id, checked_at, status, latency_ms) values
       (${nodeId}, now() - interval '30 minutes', 'up', 50), (${nodeId}, now() - interval '20 minutes', 'up', 70),
       (${nodeId}, now() - interval '3 hours', 'down', null)`;
@@ -164,6 +164,7 @@ describe(`node history, downtimes, leaderboards and Bitnodes nodes on ${testBack
     assert.equal(body.daily_latency[0].v, -1);
     assert.ok([50, 60, 70].includes(body.daily_latency.at(-1).v));
     assert.ok(body.monthly_latency.length >= 1);
-    for (const point of body.daily_latency) assert.ok(Number.isInteger(point.t) && point.t % 3600 === 0);
+    for (const point of body.daily_latency) assert.ok(Number.isInteger(point.t) && point.t % 900 === 0);
+    for (const point of body.weekly_latency) assert.ok(point.t % 3600 === 0);
   });
 });

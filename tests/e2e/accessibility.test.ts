@@ -41,6 +41,7 @@ const PAGES: { path: string; ready: string }[] = [
   { path: '/leaderboard', ready: 'table.nodes-table' },
   { path: '/countries', ready: 'table' },
   { path: '/stats', ready: 'table' },
+  { path: '/propagation', ready: 'h1:text("Block propagation")' },
   { path: '/no-such-page', ready: 'h1:text("Page not found")' },
   { path: '/api-docs', ready: '.swagger-ui .opblock' },
   { path: '/account/sign-in', ready: 'form' },

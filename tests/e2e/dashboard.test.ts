@@ -267,7 +267,7 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
     const nav = page.getByRole('navigation', { name: 'Main' });
     const links = await nav.getByRole('link').evaluateAll((items) => items.map((item) => item.getAttribute('href')));
-    assert.deepEqual(links, ['/', '/nodes', '/leaderboard', '/countries', '/stats', '/events', '/api-docs', '/account']);
+    assert.deepEqual(links, ['/', '/nodes', '/leaderboard', '/countries', '/stats', '/propagation', '/events', '/api-docs', '/account']);
     assert.equal(await nav.locator('[aria-current=page]').innerText(), 'Overview');
     // Keyboard-only: focus the Nodes link and follow it.
     await nav.getByRole('link', { name: 'Nodes' }).focus();

@@ -41,3 +41,46 @@ describe('Bitnodes leaderboard indices', () => {
     });
   });
 });
+
+describe('Peerscope-defined NSI, NI, BI and the Peer Index', async () => {
+  const { blockIndex, networkIndex, peerIndex, speedIndex, bitnodesIndexValues } = await import('../../lib/api/bitnodes-indices');
+  const { ThroughputMeter, formatMbps } = await import('../../lib/monitor/throughput');
+
+  it('NSI: rate / network median, at most 1; NI: network rarity; BI clamped', () => {
+    assert.equal(speedIndex(50, 25), 1);
+    assert.equal(speedIndex(10, 40), 0.25);
+    assert.equal(speedIndex(null, 40), 0);
+    assert.equal(speedIndex(10, null), 0);
+    assert.equal(speedIndex(Number.POSITIVE_INFINITY, 1), 0);
+    assert.equal(networkIndex(1, 100), 1);
+    assert.equal(networkIndex(100, 100), 0);
+    assert.equal(blockIndex(1.5), 1);
+    assert.equal(blockIndex(-1), 0);
+    assert.equal(blockIndex(null), 0);
+  });
+
+  it('peer_index is the mean of the 14 indices × 10 (0–10)', () => {
+    const window = { averageLatencyMs: 100, successes: 1, probes: 1 };
+    const all = bitnodesIndexValues({
+      versionRank: 1, servicesRank: 1, fullNode: true, height: 10, consensusHeight: 10, nodesInAsn: 1, reachableNodes: 10, onDefaultPort: true,
+      day: window, week: window, month: window, speed: { mbps: 9, medianMbps: 3 }, nodesOnNetwork: 1, blockScore: 1,
+    });
+    assert.equal(peerIndex(all), 10);
+    assert.equal(peerIndex({ ...all, nsi: 0, ni: 0, bi: 0 }), (11 / 14) * 10);
+  });
+
+  it('throughput: mean of the last 128 receive-rate samples, printed with 6 decimals', () => {
+    const meter = new ThroughputMeter(0);
+    assert.equal(meter.sample(0), null, 'no time passed: no sample');
+    meter.received(125_000); // 1 Mbit
+    assert.equal(meter.sample(1000), 1);
+    meter.received(375_000); // 3 Mbit over 1 s
+    assert.equal(meter.sample(2000), 2);
+    for (let second = 3; second <= 200; second += 1) meter.sample(second * 1000); // idle samples push the old ones out
+    assert.equal(meter.count, 128);
+    assert.equal(meter.sample(201_000), 0);
+    assert.equal(formatMbps(38.8504931), '38.850493');
+    assert.equal(formatMbps(null), '');
+    assert.equal(formatMbps(Number.NaN), '');
+  });
+});

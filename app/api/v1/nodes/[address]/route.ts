@@ -1,4 +1,4 @@
-import { bitnodesNode } from '@/lib/api/bitnodes';
+import { getBitnodesNode } from '@/lib/api/bitnodes';
 import { findNode } from '@/lib/api/nodes';
 import { routeMethods } from '@/lib/api/methods';
 import { apiRoute, notFound } from '@/lib/api/route';
@@ -13,7 +13,7 @@ export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({
     params: bitnodesNodeParamsSchema,
     handle: async ({ sql, params }) => {
       const node = await findNode(sql, params.address);
-      return node ? bitnodesNode(node) : notFound('No such node');
+      return node ? getBitnodesNode(sql, node) : notFound('No such node');
     },
   }),
 });
