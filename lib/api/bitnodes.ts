@@ -3,6 +3,7 @@ import type { Sql } from '../db/client';
 import { PreparedJson } from './etag';
 import { cachedPerSnapshot } from './snapshot-cache';
 import { loadSnapshotBody } from '../snapshots/bodies';
+import { visibleSnapshotNodes } from '../snapshots/visible';
 import { formatMbps } from '../monitor/throughput';
 import { BITNODES_INDEX_KEYS, computeBitnodesIndexValues, fixed, formatIndices, peerIndex, type BitnodesIndexValues, type BitnodesIndices } from './bitnodes-indices';
 import { bitnodesRow } from '../snapshots/take';
@@ -72,18 +73,6 @@ export async function listBitnodesSnapshots(sql: Sql, query: BitnodesListQuery, 
 }
 
 export type BitnodesSnapshot = BitnodesSnapshotBody;
-
-/**
- * A stored snapshot's node map without the nodes hidden now (admin bans and hides apply to
- * history too), and how many it dropped: keys of hidden nodes (a partial index) removed in SQL.
- */
-function visibleSnapshotNodes(sql: Sql) {
-  return sql`
-    nodes - hidden.keys as nodes,
-    (select count(*) from unnest(hidden.keys) as key where network_snapshots.nodes ? key)::int as hidden_count
-    from (select coalesce(array_agg(case when ip like '%:%' then '[' || ip || ']:' || port else ip || ':' || port end), '{}') as keys
-          from nodes where hidden) as hidden, network_snapshots`;
-}
 
 /**
  * GET /api/v1/snapshots/latest/ and /api/v1/snapshots/{timestamp}/ (the snapshot

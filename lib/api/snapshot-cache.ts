@@ -1,8 +1,9 @@
 import type { Sql } from '../db/client';
 
 /**
- * Answers built from the newest snapshot change only when a new snapshot is taken,
- * so each web process keeps them in memory, keyed by that snapshot (id and time),
+ * Answers built from the newest snapshot change only when a new snapshot is taken
+ * (or its stored answers are recomputed after a ban/hide change: its revision), so each
+ * web process keeps them in memory, keyed by that snapshot (id, time and revision),
  * kept at most TTL_MS (history windows slide with the clock), at most MAX_ENTRIES.
  * Nothing is cached while the newest snapshot has no stored aggregates (answers are
  * then computed live from changing data).
@@ -23,6 +24,8 @@ export interface LatestSnapshot {
   precomputed: boolean;
   /** Consensus height stored with it. */
   latestHeight: number | null;
+  /** How often its stored answers were recomputed in place (ban/hide list changes: lib/snapshots/refresh). */
+  revision: number;
 }
 
 export function snapshotProbeMs(env: Record<string, string | undefined> = process.env): number {
@@ -50,10 +53,12 @@ function state(): ProcessState {
 }
 
 async function probe(sql: Sql): Promise<LatestSnapshot | null> {
-  const [row] = await sql<{ id: string; taken_at: Date; precomputed: boolean; latest_height: number | null }[]>`
-    select id, taken_at, api_aggregates is not null as precomputed, latest_height
+  const [row] = await sql<{ id: string; taken_at: Date; precomputed: boolean; latest_height: number | null; revision: number }[]>`
+    select id, taken_at, api_aggregates is not null as precomputed, latest_height, revision
     from network_snapshots order by taken_at desc, id desc limit 1`;
-  return row ? { id: String(row.id), takenAt: row.taken_at, precomputed: row.precomputed, latestHeight: row.latest_height } : null;
+  return row
+    ? { id: String(row.id), takenAt: row.taken_at, precomputed: row.precomputed, latestHeight: row.latest_height, revision: row.revision }
+    : null;
 }
 
 /** The newest snapshot, as known to this process (at most API_SNAPSHOT_PROBE_MS old). */
@@ -87,7 +92,7 @@ export interface CacheOptions {
 export async function cachedPerSnapshot<T>(sql: Sql, name: string, compute: (snapshot: LatestSnapshot | null) => Promise<T>, now = Date.now(), options: CacheOptions = {}): Promise<T> {
   const newest = await latestSnapshot(sql, now);
   if (!newest?.precomputed) return compute(newest);
-  const snapshotKey = `${newest.id}|${newest.takenAt.getTime()}`;
+  const snapshotKey = `${newest.id}|${newest.takenAt.getTime()}|${newest.revision}`;
   const key = `${name}|${snapshotKey}`;
   const entries = state().entries;
   const hit = entries.get(key);

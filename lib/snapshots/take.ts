@@ -10,7 +10,8 @@ import { asnLabel, servicesNumber, unixSeconds } from '../api/format';
 import type { BitnodesSnapshotRow } from './bitnodes-format';
 import { encodeSnapshotBodies, pruneSnapshotBodies, type EncodedSnapshotBody } from './bodies';
 
-function bodyValues(sql: Sql, bodies: EncodedSnapshotBody[]) {
+/** The VALUES rows of a snapshot's bodies, for an insert into snapshot_bodies. */
+export function snapshotBodyValues(sql: Sql, bodies: EncodedSnapshotBody[]) {
   return bodies
     .map((body) => sql`(${body.field}::text, ${body.tag}::text, ${body.body}::bytea, ${body.gzip}::bytea, ${body.br}::bytea)`)
     .reduce((list, item) => sql`${list}, ${item}`);
@@ -68,6 +69,18 @@ export function bitnodesRow(node: Omit<SnapshotNodeRow, 'ip' | 'port'>): Bitnode
   ];
 }
 
+/** What a snapshot stores for the API besides its own columns, computed from the nodes as they are now. */
+export async function computeSnapshotAggregates(sql: Sql) {
+  const [aggregates, countriesOnline, countriesAll, nodeCounts, breakdowns] = await Promise.all([
+    computeNetworkAggregates(sql),
+    computeCountryRows(sql, true),
+    computeCountryRows(sql, false),
+    computeNodeCounts(sql, visibleNodesFilter(sql)),
+    computeStatsBreakdowns(sql),
+  ]);
+  return { aggregates, countriesOnline, countriesAll, nodeCounts, breakdowns };
+}
+
 /**
  * Records the network as it is now in network_snapshots: counts, latest height,
  * averages, distributions, the Bitnodes `nodes` map of visible online nodes, and the
@@ -76,17 +89,13 @@ export function bitnodesRow(node: Omit<SnapshotNodeRow, 'ip' | 'port'>): Bitnode
  * after each pass; so does /api/cron/snapshots.
  */
 export async function takeNetworkSnapshot(sql: Sql, options: TakeSnapshotOptions): Promise<TakenSnapshot> {
-  const [aggregates, countriesOnline, countriesAll, nodeCounts, online, breakdowns] = await Promise.all([
-    computeNetworkAggregates(sql),
-    computeCountryRows(sql, true),
-    computeCountryRows(sql, false),
-    computeNodeCounts(sql, visibleNodesFilter(sql)),
+  const [{ aggregates, countriesOnline, countriesAll, nodeCounts, breakdowns }, online] = await Promise.all([
+    computeSnapshotAggregates(sql),
     sql<SnapshotNodeRow[]>`
       select ip, port, protocol_version, user_agent, connected_since, services, height, hostname, city,
              country, latitude, longitude, timezone, asn, organization_name
       from nodes where status = 'up' and not hidden
       order by id`,
-    computeStatsBreakdowns(sql),
   ]);
   const nodes: Record<string, BitnodesSnapshotRow> = {};
   for (const node of online) nodes[addressKey({ host: node.ip, port: node.port })] = bitnodesRow(node);
@@ -112,7 +121,7 @@ export async function takeNetworkSnapshot(sql: Sql, options: TakeSnapshotOptions
       insert into snapshot_bodies (snapshot_id, field, tag, body, body_gzip, body_br)
       select snapshot.id, variant.field, variant.tag, variant.body, variant.body_gzip, variant.body_br
       from snapshot, (values
-        ${bodyValues(sql, bodies)}
+        ${snapshotBodyValues(sql, bodies)}
       ) as variant (field, tag, body, body_gzip, body_br)
     )
     select id, taken_at from snapshot`;
