@@ -58,6 +58,7 @@ describe(`crawl pass against a simulated network on ${testBackend()}`, () => {
     assert.deepEqual(new Set(up.map((row) => addressKey({ host: row.ip, port: row.port }))), reachable, 'exactly the reachable peers are up');
     assert.equal(summary.crawl.ok, reachable.size);
     assert.equal(summary.recorded, summary.crawl.dialed, 'every probe result was written');
+    assert.equal(summary.retention?.stopped, 'done', 'retention ran after the pass');
 
     const [checks] = await database.sql<{ n: number }[]>`select count(*)::int as n from node_checks`;
     assert.equal(checks!.n, summary.crawl.dialed);
