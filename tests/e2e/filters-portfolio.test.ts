@@ -33,6 +33,23 @@ async function axeViolations(page: Page): Promise<string[]> {
   }, WCAG_TAGS);
 }
 
+/** Presses Tab from the top until the focused element matches (as tests/e2e/accessibility.test.ts counts); null past `limit`. */
+async function tabsUntil(page: Page, selector: string, text: RegExp, limit: number): Promise<number | null> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  for (let presses = 1; presses <= limit; presses++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(
+      ([wanted, pattern]) => {
+        const element = document.activeElement;
+        return !!element && element.matches(wanted) && new RegExp(pattern).test(element.textContent?.trim() ?? '');
+      },
+      [selector, text.source] as const,
+    );
+    if (focused) return presses;
+  }
+  return null;
+}
+
 describe('search, filters, breakdowns and portfolio pages in chromium', { timeout: 900_000 }, () => {
   let dataDir: string;
   let app: RunningProcess;
@@ -170,6 +187,15 @@ describe('search, filters, breakdowns and portfolio pages in chromium', { timeou
     assert.match(text, /'=HYPERLINK\(""x""\)/, 'the formula label is guarded');
     assert.equal(text.trimEnd().split('\r\n').length, 4);
     await filtered.close();
+  });
+
+  it('the added controls keep the keyboard paths of tests/e2e/accessibility.test.ts within their limits', async () => {
+    const nodes = await open('/nodes', 'table.nodes-table');
+    assert.notEqual(await tabsUntil(nodes, 'a', /^Next ›$/, 22), null, '/nodes: Next within 22 Tab presses');
+    await nodes.close();
+    const account = await open('/account', 'form[aria-label="Register a node"]');
+    assert.notEqual(await tabsUntil(account, 'button', /^Register node$/, 26), null, '/account: Register node within 26 Tab presses');
+    await account.close();
   });
 
   it('axe-core finds no WCAG 2.2 AA violation on these pages, in either theme, at 1280 and 375 px', async () => {
