@@ -101,6 +101,8 @@ export function MyIncidents({ query }: { query: PortfolioQuery }) {
         <button type="submit">Apply</button>
         <a className="reset" href={hrefWith('/api/my-nodes/incidents', { ...incidentsQuery(query), page: undefined, rows: undefined, format: 'csv' })} download>Download CSV</a>
       </form>
+      {/* Not SignedIn's role=status "Loading…": the page's one status region belongs to the register form. */}
+      {incidents.result === null ? <p className="muted">Loading downtimes and exceptions…</p> : (
       <SignedIn result={incidents.result} retry={incidents.reload}>
         {(page) => (
           <>
@@ -128,6 +130,7 @@ export function MyIncidents({ query }: { query: PortfolioQuery }) {
           </>
         )}
       </SignedIn>
+      )}
     </section>
   );
 }

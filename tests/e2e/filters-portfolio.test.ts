@@ -198,7 +198,7 @@ describe('search, filters, breakdowns and portfolio pages in chromium', { timeou
     await account.close();
   });
 
-  it('axe-core finds no WCAG 2.2 AA violation on these pages, in either theme, at 1280 and 375 px', async () => {
+  it('axe-core finds no WCAG 2.2 AA violation on these pages, in either theme, at 1280 and 375 px, and none scrolls sideways', async () => {
     const failures: string[] = [];
     const signedIn = await context.storageState();
     for (const theme of ['light', 'dark'] as const) {
@@ -214,6 +214,8 @@ describe('search, filters, breakdowns and portfolio pages in chromium', { timeou
           const page = await open(pathname, ready, themed);
           await page.setViewportSize({ width, height: 900 });
           for (const violation of await axeViolations(page)) failures.push(`${pathname} ${theme} ${width}px: ${violation}`);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          if (overflow > 0) failures.push(`${pathname} ${theme} ${width}px: scrolls sideways by ${overflow}px`);
           await page.close();
         }
       }
