@@ -19,6 +19,11 @@ const SORT_LABELS: Record<(typeof NODE_SORTS)[number], string> = {
   uptime_percentage: 'Uptime',
 };
 
+/** The disclosure of the less used filters starts open when one of them is set. */
+function moreFiltersSet(query: NodesQuery): boolean {
+  return query.asn !== undefined || query.network !== undefined || (query.services?.length ?? 0) > 0;
+}
+
 function flagValue(value: boolean | undefined): string {
   return value === undefined ? '' : String(value);
 }
@@ -32,20 +37,6 @@ export function NodeFilters({ query }: { query: NodesQuery }) {
         <input id="filter-q" type="search" name="q" defaultValue={query.q ?? ''} minLength={SEARCH_MIN_LENGTH} maxLength={SEARCH_MAX_LENGTH} autoComplete="off" aria-describedby="filter-q-hint" />
         <span className="hint" id="filter-q-hint">Address, user agent, hostname or organisation ({SEARCH_MIN_LENGTH}+ characters)</span>
       </div>
-      <div className="field">
-        <label htmlFor="filter-asn">ASN</label>
-        <input id="filter-asn" name="asn" defaultValue={query.asn === undefined ? '' : `AS${query.asn}`} maxLength={12} pattern="(?:[Aa][Ss])?[0-9]{1,10}" autoComplete="off" aria-describedby="filter-asn-hint" />
-        <span className="hint" id="filter-asn-hint">e.g. AS13335</span>
-      </div>
-      <label>
-        Network
-        <select name="network" defaultValue={query.network ?? ''}>
-          <option value="">Any</option>
-          {NODE_NETWORKS.map((network) => (
-            <option key={network} value={network}>{NETWORK_LABELS[network]}</option>
-          ))}
-        </select>
-      </label>
       <div className="field">
         <label htmlFor="filter-country">Country code</label>
         <input id="filter-country" name="country" defaultValue={query.country ?? ''} maxLength={2} pattern="[A-Za-z]{2}" autoComplete="off" aria-describedby="filter-country-hint" />
@@ -114,15 +105,34 @@ export function NodeFilters({ query }: { query: NodesQuery }) {
           <option value="asc">Ascending</option>
         </select>
       </label>
-      <fieldset className="service-flags">
-        <legend>Services (all required)</legend>
-        {FILTERABLE_SERVICE_FLAGS.map((flag) => (
-          <label key={flag}>
-            <input type="checkbox" name="services" value={flag} defaultChecked={query.services?.includes(flag) ?? false} />
-            {flag}
+      <details className="more-filters" open={moreFiltersSet(query)}>
+        <summary>Network, ASN and service filters</summary>
+        <div className="more-filters-body">
+          <div className="field">
+            <label htmlFor="filter-asn">ASN</label>
+            <input id="filter-asn" name="asn" defaultValue={query.asn === undefined ? '' : `AS${query.asn}`} maxLength={12} pattern="(?:[Aa][Ss])?[0-9]{1,10}" autoComplete="off" aria-describedby="filter-asn-hint" />
+            <span className="hint" id="filter-asn-hint">e.g. AS13335</span>
+          </div>
+          <label>
+            Network
+            <select name="network" defaultValue={query.network ?? ''}>
+              <option value="">Any</option>
+              {NODE_NETWORKS.map((network) => (
+                <option key={network} value={network}>{NETWORK_LABELS[network]}</option>
+              ))}
+            </select>
           </label>
-        ))}
-      </fieldset>
+          <fieldset className="service-flags">
+            <legend>Services (all required)</legend>
+            {FILTERABLE_SERVICE_FLAGS.map((flag) => (
+              <label key={flag}>
+                <input type="checkbox" name="services" value={flag} defaultChecked={query.services?.includes(flag) ?? false} />
+                {flag}
+              </label>
+            ))}
+          </fieldset>
+        </div>
+      </details>
       <button type="submit">Apply</button>
       <a className="reset" href="/nodes">Reset</a>
     </form>

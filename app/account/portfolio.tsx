@@ -20,6 +20,8 @@ const TIER_OPTIONS = ['diamond', 'gold', 'silver', 'bronze', 'standard', 'none']
 export function MyNodesFilters({ query }: { query: PortfolioQuery }) {
   const keep = { irows: query.irows, itype: query.itype, istatus: query.istatus };
   return (
+    <details className="portfolio-filters" open={Boolean(query.status || query.tier || query.label)}>
+    <summary>Filter and download my nodes</summary>
     <form className="filters" method="get" action="/account" aria-label="Filter my nodes">
       {Object.entries(keep).map(([name, value]) => (value ? <input key={name} type="hidden" name={name} value={value} /> : null))}
       <label>
@@ -48,6 +50,7 @@ export function MyNodesFilters({ query }: { query: PortfolioQuery }) {
       <a className="reset" href="/account">Reset</a>
       <a className="reset" href={hrefWith('/api/my-nodes', { ...nodeListQuery(query), format: 'csv' })} download>Download CSV</a>
     </form>
+    </details>
   );
 }
 
@@ -98,6 +101,8 @@ export function MyIncidents({ query }: { query: PortfolioQuery }) {
         <button type="submit">Apply</button>
         <a className="reset" href={hrefWith('/api/my-nodes/incidents', { ...incidentsQuery(query), page: undefined, rows: undefined, format: 'csv' })} download>Download CSV</a>
       </form>
+      {/* Not SignedIn's role=status "Loading…": the page's one status region belongs to the register form. */}
+      {incidents.result === null ? <p className="muted">Loading downtimes and exceptions…</p> : (
       <SignedIn result={incidents.result} retry={incidents.reload}>
         {(page) => (
           <>
@@ -125,6 +130,7 @@ export function MyIncidents({ query }: { query: PortfolioQuery }) {
           </>
         )}
       </SignedIn>
+      )}
     </section>
   );
 }

@@ -33,6 +33,23 @@ async function axeViolations(page: Page): Promise<string[]> {
   }, WCAG_TAGS);
 }
 
+/** Presses Tab from the top until the focused element matches (as tests/e2e/accessibility.test.ts counts); null past `limit`. */
+async function tabsUntil(page: Page, selector: string, text: RegExp, limit: number): Promise<number | null> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  for (let presses = 1; presses <= limit; presses++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(
+      ([wanted, pattern]) => {
+        const element = document.activeElement;
+        return !!element && element.matches(wanted) && new RegExp(pattern).test(element.textContent?.trim() ?? '');
+      },
+      [selector, text.source] as const,
+    );
+    if (focused) return presses;
+  }
+  return null;
+}
+
 describe('search, filters, breakdowns and portfolio pages in chromium', { timeout: 900_000 }, () => {
   let dataDir: string;
   let app: RunningProcess;
@@ -172,7 +189,16 @@ describe('search, filters, breakdowns and portfolio pages in chromium', { timeou
     await filtered.close();
   });
 
-  it('axe-core finds no WCAG 2.2 AA violation on these pages, in either theme, at 1280 and 375 px', async () => {
+  it('the added controls keep the keyboard paths of tests/e2e/accessibility.test.ts within their limits', async () => {
+    const nodes = await open('/nodes', 'table.nodes-table');
+    assert.notEqual(await tabsUntil(nodes, 'a', /^Next ›$/, 22), null, '/nodes: Next within 22 Tab presses');
+    await nodes.close();
+    const account = await open('/account', 'form[aria-label="Register a node"]');
+    assert.notEqual(await tabsUntil(account, 'button', /^Register node$/, 26), null, '/account: Register node within 26 Tab presses');
+    await account.close();
+  });
+
+  it('axe-core finds no WCAG 2.2 AA violation on these pages, in either theme, at 1280 and 375 px, and none scrolls sideways', async () => {
     const failures: string[] = [];
     const signedIn = await context.storageState();
     for (const theme of ['light', 'dark'] as const) {
@@ -188,6 +214,8 @@ describe('search, filters, breakdowns and portfolio pages in chromium', { timeou
           const page = await open(pathname, ready, themed);
           await page.setViewportSize({ width, height: 900 });
           for (const violation of await axeViolations(page)) failures.push(`${pathname} ${theme} ${width}px: ${violation}`);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          if (overflow > 0) failures.push(`${pathname} ${theme} ${width}px: scrolls sideways by ${overflow}px`);
           await page.close();
         }
       }
