@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { listUsersQuerySchema } from '../admin/users';
+import { adminModerationQuerySchema } from '../admin/moderation-query';
 import { alertHistoryQuerySchema, unsubscribeTokenSchema } from '../alerts/subscriptions';
 import { confirmQuerySchema } from '../auth/confirm-query';
 import { registrationQuerySchema } from '../nodes/register';
@@ -175,7 +176,7 @@ export const QUERY_SCHEMAS = {
   '/api/admin/users/{id}/ban': emptyQuerySchema,
   '/api/admin/settings': emptyQuerySchema,
   '/api/admin/audit': auditQuerySchema,
-  '/api/admin/moderation': moderationQuerySchema,
+  '/api/admin/moderation': adminModerationQuerySchema,
   '/api/admin/moderation/{id}': emptyQuerySchema,
   '/api/admin/check': emptyQuerySchema,
 } as const;
