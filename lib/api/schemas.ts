@@ -4,6 +4,7 @@ import { adminModerationQuerySchema } from '../admin/moderation-query';
 import { alertHistoryQuerySchema, unsubscribeTokenSchema } from '../alerts/subscriptions';
 import { confirmQuerySchema } from '../auth/confirm-query';
 import { registrationQuerySchema } from '../nodes/register';
+import { profilesListQuerySchema } from '../profiles/schemas';
 import { moderationQuerySchema } from '../verification/service';
 import { nodeRefSchema } from './node-ref';
 import { seedsQuerySchema } from './seeds';
@@ -179,4 +180,13 @@ export const QUERY_SCHEMAS = {
   '/api/admin/moderation': adminModerationQuerySchema,
   '/api/admin/moderation/{id}': emptyQuerySchema,
   '/api/admin/check': emptyQuerySchema,
+  // Operator profiles and account emails (issue 17).
+  '/api/profiles': profilesListQuerySchema,
+  '/api/nodes/{id}/profile': emptyQuerySchema,
+  '/api/my-nodes/{id}/profile': emptyQuerySchema,
+  '/api/my-nodes/{id}/profile/avatar': emptyQuerySchema,
+  '/api/avatars/{file}': emptyQuerySchema,
+  '/api/auth/reset-password/confirm': emptyQuerySchema,
+  '/api/auth/verify-email': emptyQuerySchema,
+  '/api/auth/verify-email/confirm': emptyQuerySchema,
 } as const;
