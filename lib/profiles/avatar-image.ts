@@ -39,7 +39,9 @@ export interface ProcessedAvatar {
 
 const unsupported = () =>
   new HttpError(415, 'Unsupported image', 'The avatar must be a PNG, JPEG, WebP or GIF image (recognised by its content, not its name or type).');
+const tooManyPixels = () => new HttpError(413, 'Image too large', `The image must have at most ${AVATAR_MAX_INPUT_PIXELS / 1_000_000} megapixels.`);
 const undecodable = (why: string) => new HttpError(422, 'Invalid image', `The image could not be decoded: ${why}`);
+const decodeFailure = (error: unknown) => (/pixel limit/i.test(String((error as Error)?.message)) ? tooManyPixels() : undecodable(shortReason(error)));
 
 /** Checks and re-encodes an uploaded avatar; 413/415/422 HttpErrors for what cannot be one. */
 export async function processAvatar(bytes: Uint8Array): Promise<ProcessedAvatar> {
@@ -52,12 +54,12 @@ export async function processAvatar(bytes: Uint8Array): Promise<ProcessedAvatar>
   try {
     metadata = await input.metadata();
   } catch (error) {
-    throw undecodable(shortReason(error));
+    throw decodeFailure(error);
   }
   // libvips must read the same format the magic bytes announced (no SVG/TIFF/HEIF smuggled in).
   if (metadata.format !== format) throw unsupported();
   if (!metadata.width || !metadata.height) throw undecodable('it has no size');
-  if (metadata.width * metadata.height > AVATAR_MAX_INPUT_PIXELS) throw new HttpError(413, 'Image too large', `The image must have at most ${AVATAR_MAX_INPUT_PIXELS / 1_000_000} megapixels.`);
+  if (metadata.width * metadata.height > AVATAR_MAX_INPUT_PIXELS) throw tooManyPixels();
   let output: { data: Buffer; info: OutputInfo };
   try {
     output = await input
@@ -67,7 +69,7 @@ export async function processAvatar(bytes: Uint8Array): Promise<ProcessedAvatar>
       .png({ compressionLevel: 9, adaptiveFiltering: true, palette: false })
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw undecodable(shortReason(error));
+    throw decodeFailure(error);
   }
   return {
     png: output.data,

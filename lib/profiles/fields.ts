@@ -65,15 +65,15 @@ function handle(raw: string, prefixes: RegExp, pattern: RegExp, message: string)
 
 /** An X (Twitter) handle: 1–15 letters, digits or underscores; "@name" and x.com/twitter.com links are accepted. */
 export const checkX = (raw: string) =>
-  handle(raw, /^https:\/\/(www\.)?(x|twitter)\.com\//i, /^[A-Za-z0-9_]{1,15}$/, 'The X handle is 1–15 letters, digits or underscores');
+  handle(raw, /^(https:\/\/)?(www\.)?(x|twitter)\.com\//i, /^[A-Za-z0-9_]{1,15}$/, 'The X handle is 1–15 letters, digits or underscores');
 
 /** A GitHub user or organisation: letters, digits and single inner hyphens, at most 39. */
 export const checkGithub = (raw: string) =>
-  handle(raw, /^https:\/\/(www\.)?github\.com\//i, /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'The GitHub name is up to 39 letters, digits or single hyphens');
+  handle(raw, /^(https:\/\/)?(www\.)?github\.com\//i, /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'The GitHub name is up to 39 letters, digits or single hyphens');
 
 /** A Telegram username or channel: 5–32 characters, a letter first, then letters, digits or underscores. */
 export const checkTelegram = (raw: string) =>
-  handle(raw, /^https:\/\/(www\.)?t\.me\//i, /^[A-Za-z][A-Za-z0-9_]{3,30}[A-Za-z0-9]$/, 'The Telegram name is 5–32 letters, digits or underscores, starting with a letter');
+  handle(raw, /^(https:\/\/)?(www\.)?t\.me\//i, /^[A-Za-z][A-Za-z0-9_]{3,30}[A-Za-z0-9]$/, 'The Telegram name is 5–32 letters, digits or underscores, starting with a letter');
 
 /** A Discord server invite (discord.gg/<code>, discord.com/invite/<code>, or the code) → "invite:<code>"; or a username (2–32 of a-z, 0-9, _ and .). */
 export function checkDiscord(raw: string): FieldResult {
