@@ -7,6 +7,10 @@ export interface NodeCluster {
   /** the most common country of the cluster's nodes */
   country: string | null;
   countryName: string | null;
+  /** display names of approved operator profiles in the cluster, best-ranked first (at most 3) */
+  operators?: string[];
+  /** how many of the cluster's nodes have an approved operator name */
+  operatorCount?: number;
 }
 
 /**
@@ -15,11 +19,13 @@ export interface NodeCluster {
  * Each cluster sits at its nodes' mean position. Largest first.
  */
 export async function getNodeClusters(sql: Sql, cellDegrees = 4): Promise<NodeCluster[]> {
-  const rows = await sql<{ latitude: number; longitude: number; count: number; country: string | null; country_name: string | null }[]>`
+  const rows = await sql<{ latitude: number; longitude: number; count: number; country: string | null; country_name: string | null; operators: string[] | null; operator_count: number }[]>`
     select avg(latitude)::float8 as latitude, avg(longitude)::float8 as longitude, count(*)::int as count,
            mode() within group (order by country) as country,
-           mode() within group (order by country_name) as country_name
-    from nodes
+           mode() within group (order by country_name) as country_name,
+           (array_agg(profile.display_name order by nodes.rank nulls last, nodes.id) filter (where profile.display_name is not null))[1:3] as operators,
+           count(profile.display_name)::int as operator_count
+    from nodes left join node_profiles profile on profile.node_id = nodes.id
     where status = 'up' and not hidden and latitude is not null and longitude is not null
     group by floor(latitude / ${cellDegrees}::float8), floor(longitude / ${cellDegrees}::float8)
     order by count desc, 1, 2`;
@@ -29,5 +35,7 @@ export async function getNodeClusters(sql: Sql, cellDegrees = 4): Promise<NodeCl
     count: row.count,
     country: row.country?.trim() ?? null,
     countryName: row.country_name,
+    // Only clusters with approved operator names carry them.
+    ...(row.operator_count > 0 ? { operators: row.operators ?? [], operatorCount: row.operator_count } : {}),
   }));
 }

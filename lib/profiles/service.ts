@@ -172,3 +172,18 @@ export async function ownerProfileView(sql: Sql, nodeId: string) {
     recent: changes.filter((change) => change.status !== 'needs_review').slice(0, 5),
   };
 }
+
+/** Approved profiles keyed by node address ("ip:port", IPv6 bracketed), as the node tables key their rows. */
+export async function liveProfilesByAddress(sql: Sql, addresses: string[]): Promise<Map<string, OperatorProfile>> {
+  const parsed = addresses.flatMap((address) => {
+    const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(address);
+    return match ? [{ address, ip: match[1]!, port: Number(match[2]) }] : [];
+  });
+  if (parsed.length === 0) return new Map();
+  const rows = await sql<(LiveRow & { ip: string; port: number })[]>`
+    select ${LIVE_COLUMNS(sql)}, n.ip, n.port
+    from node_profiles p join nodes n on n.id = p.node_id left join profile_avatars a on a.id = p.avatar_id
+    where not n.hidden and (n.ip, n.port) in (select * from unnest(${parsed.map((entry) => entry.ip)}::text[], ${parsed.map((entry) => entry.port)}::int[]))`;
+  const byKey = new Map(rows.map((row) => [`${row.ip}|${row.port}`, presentLive(row)]));
+  return new Map(parsed.flatMap((entry) => (byKey.has(`${entry.ip}|${entry.port}`) ? [[entry.address, byKey.get(`${entry.ip}|${entry.port}`)!] as const] : [])));
+}

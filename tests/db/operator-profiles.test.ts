@@ -10,7 +10,8 @@ import { GET as profilesRoute } from '../../app/api/profiles/route';
 import { GET as avatarRoute } from '../../app/api/avatars/[file]/route';
 import { GET as queueRoute, POST as moderationRoute } from '../../app/api/admin/moderation/route';
 import { createApiKey } from '../../lib/keys/manage';
-import { liveProfilesFor } from '../../lib/profiles/service';
+import { getNodeClusters } from '../../lib/dashboard/map-clusters';
+import { liveProfilesByAddress, liveProfilesFor } from '../../lib/profiles/service';
 import { openMigratedTestDatabase, type TestDatabase } from '../helpers/database';
 import { authed, createTestUser, insertNode, params } from '../helpers/accounts';
 import { fromAddress, freshIp, releaseRoutes, useDatabaseForRoutes } from '../helpers/api';
@@ -311,6 +312,20 @@ describe('operator profiles: owner edits, moderation, public reads', () => {
     assert.equal((await review(removalChange.id, 'approve')).status, 200);
     assert.equal((await liveProfilesFor(database.sql, [nodeId])).get(nodeId)?.avatarUrl, null);
     await expectError(await avatarDelete(authed(`/api/my-nodes/${nodeId}/profile/avatar`, owner.token, { method: 'DELETE' }), params({ id: nodeId })), 409);
+  });
+
+  it('gives the leaderboard (by address) and the map clusters the approved name only', async () => {
+    await database.sql`update nodes set latitude = 52.5, longitude = 13.4, country = 'DE', country_name = 'Germany' where id = ${nodeId}`;
+    const other = await insertNode(database.sql, { ip: '2001:db8:77::1', port: 8333 });
+    await database.sql`update nodes set latitude = 52.6, longitude = 13.5, country = 'DE' where id = ${other}`;
+    const byAddress = await liveProfilesByAddress(database.sql, ['7.7.7.7:8333', '[2001:db8:77::1]:8333', 'garbage']);
+    assert.deepEqual([...byAddress.keys()], ['7.7.7.7:8333']);
+    assert.equal(byAddress.get('7.7.7.7:8333')!.displayName, 'Satoshi’s Node');
+    const clusters = await getNodeClusters(database.sql);
+    const berlin = clusters.find((cluster) => cluster.country === 'DE')!;
+    assert.equal(berlin.count, 2);
+    assert.deepEqual(berlin.operators, ['Satoshi’s Node'], 'the rejected "Casino" name never shows');
+    assert.equal(berlin.operatorCount, 1);
   });
 
   it('read:profiles keys read profiles; other keys get 403; hidden nodes are left out', async () => {

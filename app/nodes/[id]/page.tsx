@@ -7,6 +7,7 @@ import { latencySeries, uptimeByDay } from '@/lib/dashboard/check-series';
 import { formatDay, formatDecimal, formatDuration, formatInteger, formatPercent, formatUnix } from '@/lib/dashboard/format';
 import { parseSearchParams, type RawSearchParams } from '@/lib/dashboard/search-params';
 import { getSql } from '@/lib/db/client';
+import { liveProfile } from '@/lib/profiles/service';
 import { StatusBadge, TierBadge } from '../../_components/badges';
 import { BarChart } from '../../_components/bar-chart';
 import { InputError } from '../../_components/input-error';
@@ -14,6 +15,7 @@ import { LineChart } from '../../_components/line-chart';
 import { ScrollTable } from '../../_components/scroll-table';
 import { LiveNodePanel } from '../../_components/live-node-panel';
 import { Pagination } from '../../_components/pagination';
+import { OperatorProfileCard } from '../../_components/operator-profile';
 
 export const dynamic = 'force-dynamic';
 
@@ -48,9 +50,10 @@ export default async function NodePage({ params, searchParams }: Props) {
 
   const now = Math.floor(Date.now() / 1000);
   const nodeKey = { id: String(node.id), address: node.address };
-  const [checks, downtimes] = await Promise.all([
+  const [checks, downtimes, operator] = await Promise.all([
     getNodeChecks(sql, nodeKey, { from: now - HISTORY_DAYS * 86_400, to: now, page: 1, limit: 1000 }),
     downtimeQuery.ok ? getNodeDowntimes(sql, String(node.id), downtimeQuery.data) : null,
+    liveProfile(sql, String(node.id)),
   ]);
   const daily = uptimeByDay(checks.checks);
   const latency = latencySeries(checks.checks);
@@ -100,6 +103,7 @@ export default async function NodePage({ params, searchParams }: Props) {
       <h1>
         <span className="mono">{node.address}</span>
       </h1>
+      {operator && <OperatorProfileCard profile={operator} />}
       <LiveNodePanel
         nodeId={String(node.id)}
         initial={{ status: node.status, latency_ms: node.latency_ms, height: node.height, connected_since: node.connected_since, exceptions: node.exceptions }}
