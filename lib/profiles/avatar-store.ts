@@ -1,4 +1,4 @@
-import { createClient } from '@supabase/supabase-js';
+import { StorageClient } from '@supabase/storage-js';
 import type { Sql } from '../db/client';
 import type { ProcessedAvatar } from './avatar-image';
 
@@ -26,8 +26,9 @@ export function avatarStorageConfig(env: Record<string, string | undefined> = pr
 }
 
 function storageBucket(config: AvatarStorageConfig) {
-  const client = createClient(config.supabaseUrl!, config.serviceRoleKey!, { auth: { persistSession: false, autoRefreshToken: false } });
-  return client.storage.from(config.bucket);
+  // The storage client alone (supabase-js' createClient would also open a realtime client).
+  const client = new StorageClient(`${config.supabaseUrl}/storage/v1`, { apikey: config.serviceRoleKey!, Authorization: `Bearer ${config.serviceRoleKey}` });
+  return client.from(config.bucket);
 }
 
 const objectPath = (sha256: string) => `avatars/${sha256}.png`;
