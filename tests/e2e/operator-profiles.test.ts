@@ -27,6 +27,7 @@ const NAME = 'Lighthouse Node';
  */
 describe('operator profiles and password reset in chromium', { timeout: 600_000 }, () => {
   let dataDir: string;
+  let filesDir: string;
   let app: RunningProcess;
   let base: string;
   let browser: Browser;
@@ -51,8 +52,10 @@ describe('operator profiles and password reset in chromium', { timeout: 600_000 
   }
 
   before(async () => {
+    // The database folder itself (as root the server runs as "postgres", which must be able to enter it).
     dataDir = await mkdtemp(path.join(tmpdir(), 'peerscope-profiles-e2e-'));
-    avatarFile = path.join(dataDir, 'logo.jpg');
+    filesDir = await mkdtemp(path.join(tmpdir(), 'peerscope-profiles-files-'));
+    avatarFile = path.join(filesDir, 'logo.jpg');
     // A JPEG whose metadata carries a script: the served avatar must be a clean PNG.
     await writeFile(
       avatarFile,
@@ -61,7 +64,7 @@ describe('operator profiles and password reset in chromium', { timeout: 600_000 
         .withExif({ IFD0: { ImageDescription: '<script>alert(1)</script>' } })
         .toBuffer(),
     );
-    const database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg') });
+    const database = await startEmbeddedPostgres({ dataDir });
     const sql = createSqlForUrl(database.url);
     try {
       await migrate(sql);
@@ -87,7 +90,7 @@ describe('operator profiles and password reset in chromium', { timeout: 600_000 
     app = startProcess(process.execPath, [tsxCli, 'scripts/start.ts'], {
       ...inherited,
       PORT: String(port),
-      EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg'),
+      EMBEDDED_PG_DATA_DIR: dataDir,
       CRAWLER_ENABLED: 'false',
       MONITOR_ENABLED: 'false',
       AUTH_JWT_SECRET: 'profiles-e2e-secret-0123456789abcdef',
@@ -106,6 +109,7 @@ describe('operator profiles and password reset in chromium', { timeout: 600_000 
     if (app) assert.equal(await app.stop(), 0, app.output());
     await receiver?.close();
     await rm(dataDir, { recursive: true, force: true });
+    await rm(filesDir, { recursive: true, force: true });
   });
 
   it('owner edits the profile → moderation queue → approved → shown on the node page, leaderboard and map', async () => {
