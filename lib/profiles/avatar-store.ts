@@ -64,3 +64,10 @@ export async function loadAvatarBytes(row: { bytes: Buffer | null; storage_path:
   if (error || !data) return null;
   return Buffer.from(await data.arrayBuffer());
 }
+
+/** Removes avatar objects from Supabase Storage (nothing to do for the database backend). */
+export async function removeStoredAvatars(paths: string[], config = avatarStorageConfig()): Promise<void> {
+  if (config.backend !== 'supabase' || paths.length === 0) return;
+  const { error } = await storageBucket(config).remove(paths);
+  if (error) throw new Error(error.message);
+}

@@ -1,6 +1,7 @@
 import { audit } from '../admin/audit';
 import type { Sql } from '../db/client';
 import { conflict, notFound } from '../http/http-error';
+import { removeStoredAvatars } from './avatar-store';
 import { avatarUrl } from './avatar-url';
 import { PROFILE_TEXT_FIELDS, type ProfileText } from './fields';
 import { liveProfile } from './service';
@@ -76,7 +77,8 @@ async function lockOpenChange(t: Sql, id: string) {
 
 /** Approves (the change goes live) or rejects a profile or avatar change; audited. */
 export async function decideProfileChange(sql: Sql, adminId: string, id: string, decision: { action: 'approve' | 'reject'; notes?: string | null }) {
-  return sql.begin(async (tx) => {
+  let pruned: string[] = [];
+  const result = await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     const change = await lockOpenChange(t, id);
     const status = decision.action === 'approve' ? 'approved' : 'rejected';
@@ -107,11 +109,29 @@ export async function decideProfileChange(sql: Sql, adminId: string, id: string,
         delete from node_profiles where node_id = ${change.node_id} and avatar_id is null and display_name is null and description is null
           and website is null and x is null and github is null and discord is null and telegram is null and nostr is null`;
     }
+    pruned = await pruneUnusedAvatars(t);
     await audit(t, adminId, `profile.${decision.action}`, { type: `profile_${change.kind}`, id }, { node_id: change.node_id, notes: decision.notes ?? null });
     const [updated] = await t<{ id: string; node_id: string; kind: string; status: string; decided_at: Date }[]>`
       select id, node_id::text as node_id, kind, status, decided_at from node_profile_changes where id = ${id}`;
     return { ...updated!, item_type: change.kind };
   });
+  // Objects of pruned avatars in Supabase Storage go once the rows are gone.
+  if (pruned.length) await removeStoredAvatars(pruned).catch((error) => console.error('[profiles] removing pruned avatars failed:', (error as Error).message));
+  return result;
+}
+
+/**
+ * Deletes stored avatars that no live profile shows and no waiting change offers, once they
+ * are a week old (a moderator can still open a just-rejected one meanwhile).
+ */
+export async function pruneUnusedAvatars(sql: Sql): Promise<string[]> {
+  const rows = await sql<{ storage_path: string | null }[]>`
+    delete from profile_avatars a
+    where a.created_at < now() - interval '7 days'
+      and not exists (select 1 from node_profiles p where p.avatar_id = a.id)
+      and not exists (select 1 from node_profile_changes c where c.avatar_id = a.id and c.status = 'needs_review')
+    returning a.storage_path`;
+  return rows.flatMap((row) => (row.storage_path ? [row.storage_path] : []));
 }
 
 /** Flags a waiting profile change for a second look (it stays in the queue); audited. */

@@ -11,6 +11,7 @@ import { GET as avatarRoute } from '../../app/api/avatars/[file]/route';
 import { GET as queueRoute, POST as moderationRoute } from '../../app/api/admin/moderation/route';
 import { createApiKey } from '../../lib/keys/manage';
 import { getNodeClusters } from '../../lib/dashboard/map-clusters';
+import { profileLimits } from '../../lib/profiles/limits';
 import { liveProfilesByAddress, liveProfilesFor } from '../../lib/profiles/service';
 import { openMigratedTestDatabase, type TestDatabase } from '../helpers/database';
 import { authed, createTestUser, insertNode, params } from '../helpers/accounts';
@@ -312,6 +313,24 @@ describe('operator profiles: owner edits, moderation, public reads', () => {
     assert.equal((await review(removalChange.id, 'approve')).status, 200);
     assert.equal((await liveProfilesFor(database.sql, [nodeId])).get(nodeId)?.avatarUrl, null);
     await expectError(await avatarDelete(authed(`/api/my-nodes/${nodeId}/profile/avatar`, owner.token, { method: 'DELETE' }), params({ id: nodeId })), 409);
+  });
+
+  it('limits submissions per user and prunes avatars nobody uses a week later', async () => {
+    for (let i = 0; i < 30; i++) profileLimits.avatarUploads.hit(owner.id);
+    const limited = await upload(nodeId, owner.token, await png());
+    await expectError(limited, 429);
+    assert.ok(Number(limited.headers.get('retry-after')) > 0);
+    profileLimits.reset();
+
+    const [{ count: before } = { count: 0 }] = await database.sql<{ count: number }[]>`select count(*)::int as count from profile_avatars`;
+    assert.ok(before >= 2);
+    await database.sql`update profile_avatars set created_at = now() - interval '8 days'`;
+    const { change } = await (await upload(nodeId, owner.token, await png(90, 90, '#ff00ff'))).json();
+    assert.equal((await review(change.id, 'reject', 'No.')).status, 200);
+    const left = await database.sql<{ id: string }[]>`select id from profile_avatars`;
+    assert.equal(left.length, 1, 'only the fresh, just-rejected avatar is kept (for a week)');
+    const [fresh] = await database.sql<{ id: string }[]>`select avatar_id as id from node_profile_changes where id = ${change.id}`;
+    assert.equal(left[0]!.id, fresh!.id);
   });
 
   it('gives the leaderboard (by address) and the map clusters the approved name only', async () => {

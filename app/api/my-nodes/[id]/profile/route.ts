@@ -3,6 +3,7 @@ import { getSql } from '@/lib/db/client';
 import { routeMethods } from '@/lib/api/methods';
 import { parseId, readJson, route } from '@/lib/http/http-error';
 import { nodeIdSchema } from '@/lib/http/id-schemas';
+import { limitProfileSubmission } from '@/lib/profiles/limits';
 import { profileChangeSchema } from '@/lib/profiles/schemas';
 import { ownerProfileView, requireVerifiedOwner, submitProfileText } from '@/lib/profiles/service';
 
@@ -23,6 +24,7 @@ const putHandler = route<Context>(async (request, { params }) => {
   const sql = getSql();
   const user = await requireUser(request, { sql });
   const node = await requireVerifiedOwner(sql, user.id, parseId((await params).id, nodeIdSchema, 'Node'));
+  limitProfileSubmission('textChanges', user.id);
   const fields = await readJson(request, profileChangeSchema, 16 * 1024);
   return Response.json({ change: await submitProfileText(sql, user.id, node.id, fields) }, { status: 202 });
 });

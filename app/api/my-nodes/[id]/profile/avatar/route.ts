@@ -4,6 +4,7 @@ import { routeMethods } from '@/lib/api/methods';
 import { parseId, readJson, route } from '@/lib/http/http-error';
 import { nodeIdSchema } from '@/lib/http/id-schemas';
 import { AVATAR_UPLOAD_MAX_BODY, uploadAvatar } from '@/lib/profiles/avatar-upload';
+import { limitProfileSubmission } from '@/lib/profiles/limits';
 import { avatarUploadSchema } from '@/lib/profiles/schemas';
 import { requireVerifiedOwner, submitAvatar } from '@/lib/profiles/service';
 
@@ -16,6 +17,7 @@ const postHandler = route<Context>(async (request, { params }) => {
   const sql = getSql();
   const user = await requireUser(request, { sql });
   const node = await requireVerifiedOwner(sql, user.id, parseId((await params).id, nodeIdSchema, 'Node'));
+  limitProfileSubmission('avatarUploads', user.id);
   const { image } = await readJson(request, avatarUploadSchema, AVATAR_UPLOAD_MAX_BODY);
   return Response.json({ change: await uploadAvatar(sql, user.id, node.id, image) }, { status: 202 });
 });
