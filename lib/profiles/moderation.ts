@@ -43,6 +43,8 @@ export async function profileQueueItems(sql: Sql, ids: string[]) {
       status: row.status,
       created_at: row.created_at.toISOString(),
       node_info: { ip: row.ip, port: row.port, country_name: row.country_name },
+      // The spec's item shape holds for every kind: no verification here.
+      verification_info: null,
       ...(row.kind === 'profile'
         ? { profile_info: { ...row.fields!, current: current ? Object.fromEntries(PROFILE_TEXT_FIELDS.map((field) => [field, current[field]])) : null } }
         : {

@@ -16,6 +16,7 @@ import { liveProfilesByAddress, liveProfilesFor } from '../../lib/profiles/servi
 import { openMigratedTestDatabase, type TestDatabase } from '../helpers/database';
 import { authed, createTestUser, insertNode, params } from '../helpers/accounts';
 import { fromAddress, freshIp, releaseRoutes, useDatabaseForRoutes } from '../helpers/api';
+import { assertMatchesContract, specExample } from '../helpers/contract';
 
 const NPUB = bech32.encode('npub', bech32.toWords(new Uint8Array(32).fill(7)), 90);
 
@@ -145,7 +146,10 @@ describe('operator profiles: owner edits, moderation, public reads', () => {
     await expectError(await publicProfileRoute(anonymous(`/api/nodes/${nodeId}/profile`), params({ id: nodeId })), 404);
     assert.equal((await (await profilesRoute(anonymous('/api/profiles'))).json()).profiles.length, 0);
 
-    const { items } = await queue('profile');
+    const listed = await queue('profile');
+    // The spec's moderation item shape; profile items add profile_info and have no verification.
+    assertMatchesContract(specExample('admin-moderation.response'), listed, { extensible: ['items[]'], nullable: ['items[].verification_info', 'items[].node_info.country_name'] }, 'moderation queue with a profile item');
+    const { items } = listed;
     assert.equal(items.length, 1);
     const [item] = items;
     assert.equal(item!.item_type, 'profile');
