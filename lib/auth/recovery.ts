@@ -60,8 +60,12 @@ export async function requestPasswordReset(sql: Sql, config: AuthConfig, email: 
   const [account] = await sql<{ id: string; banned: boolean }[]>`
     select p.id, p.banned_at is not null as banned from profiles p join local_credentials c on c.user_id = p.id where p.email = ${email}`;
   if (account && !account.banned && accountEmailLimiter.hit(`password_reset|${account.id}`).allowed) {
-    const token = await issueEmailToken(sql, account.id, 'password_reset', email);
-    sendLater(settings, 'password_reset', email, token);
+    // The token is issued after the answer too, so an existing account costs the request no extra time.
+    afterResponse(async () => {
+      const token = await issueEmailToken(sql, account.id, 'password_reset', email);
+      const result = await sendAccountEmail(settings, 'password_reset', email, token);
+      if (!result.ok) throw new Error(result.error);
+    }, 'password_reset email');
   }
   return RESET_REQUEST_ANSWER;
 }
