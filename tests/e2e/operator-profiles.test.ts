@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +15,8 @@ import { launchBrowser, screenshot } from '../helpers/browser';
 import { freePort, startProcess, stopAllProcesses, waitForHttp, type RunningProcess } from '../helpers/processes';
 import { startReceiver } from '../helpers/receiver';
 
+const require = createRequire(import.meta.url);
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const tsxCli = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const OWNER = { email: 'operator@example.com', password: 'correct horse battery' };
 const ADMIN = { email: 'moderator@example.com', password: 'admin password 123' };
@@ -34,6 +37,19 @@ describe('operator profiles and password reset in chromium', { timeout: 600_000 
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let avatarFile: string;
   const pageErrors: string[] = [];
+  const axeFailures: string[] = [];
+  let axeSource: string;
+
+  /** axe-core's WCAG 2.2 AA rules on the page as it is now; violations are collected. */
+  async function checkAccessibility(page: Page, where: string) {
+    await page.addScriptTag({ content: axeSource });
+    const violations = await page.evaluate(async (tags) => {
+      const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; help: string; nodes: { html: string }[] }[] }> } }).axe;
+      const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+      return result.violations.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.slice(0, 2).map((node) => node.html.slice(0, 120)).join(' | ')})`);
+    }, WCAG_TAGS);
+    axeFailures.push(...violations.map((violation) => `${where}: ${violation}`));
+  }
 
   async function newPage(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -83,6 +99,7 @@ describe('operator profiles and password reset in chromium', { timeout: 600_000 
       await sql.end();
       await database.stop();
     }
+    axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
     receiver = await startReceiver();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -142,6 +159,7 @@ describe('operator profiles and password reset in chromium', { timeout: 600_000 
     await pendingAvatar.waitFor();
     await owner.waitForFunction(() => (document.querySelector('img[alt="Avatar waiting for review"]') as HTMLImageElement | null)?.naturalWidth === 256);
     await screenshot(owner, 'profile-editor');
+    await checkAccessibility(owner, '/account/profile');
 
     // Nothing is public before a moderator approves it.
     const visitor = await newPage();
@@ -161,6 +179,7 @@ describe('operator profiles and password reset in chromium', { timeout: 600_000 
     assert.match(await queue.getByRole('row', { name: /Profile change/ }).innerText(), new RegExp(`${NAME}.*https://lighthouse\\.example\\.org/`, 's'));
     await queue.getByRole('img', { name: /Submitted avatar/ }).waitFor();
     await screenshot(moderator, 'profile-moderation-queue');
+    await checkAccessibility(moderator, '/account/admin with profile items');
     await queue.getByRole('button', { name: /Approve profile change of/ }).click();
     await moderator.getByText('Profile change approved.').waitFor();
     await queue.getByRole('button', { name: /Approve avatar of/ }).click();
@@ -185,12 +204,14 @@ describe('operator profiles and password reset in chromium', { timeout: 600_000 
     assert.match(served.headers.get('cache-control') ?? '', /immutable/);
     assert.ok(!Buffer.from(await served.arrayBuffer()).includes('script'));
     await screenshot(visitor, 'profile-node-page');
+    await checkAccessibility(visitor, '/nodes/1 with a profile');
 
     // The leaderboard names the operator next to the node.
     await visitor.goto(`${base}/leaderboard`);
     const first = visitor.locator('table.nodes-table tbody tr').first();
     assert.match(await first.innerText(), new RegExp(NAME));
     await first.locator('.operator img.avatar').waitFor();
+    await checkAccessibility(visitor, '/leaderboard with a profile');
 
     // So does the map popup of the node's cluster.
     await visitor.goto(`${base}/`);
@@ -202,6 +223,7 @@ describe('operator profiles and password reset in chromium', { timeout: 600_000 
     assert.equal(api.profile.displayName, NAME);
     assert.equal(api.profile.avatarUrl, src);
     assert.deepEqual(pageErrors, []);
+    assert.deepEqual(axeFailures, []);
   });
 
   it('forgot password: the emailed link sets a new password and signs in', async () => {
@@ -222,6 +244,8 @@ describe('operator profiles and password reset in chromium', { timeout: 600_000 
     }
     assert.ok(link, 'the reset email arrived with its link');
     await page.goto(link);
+    await page.getByLabel('New password').waitFor();
+    await checkAccessibility(page, '/account/reset-password?token=');
     await page.getByLabel('New password').fill('a new lighthouse passphrase');
     await page.getByLabel('Repeat it').fill('a new lighthouse passphrase');
     await page.getByRole('button', { name: 'Save the new password' }).click();
@@ -233,6 +257,13 @@ describe('operator profiles and password reset in chromium', { timeout: 600_000 
     await page.getByLabel('Repeat it').fill('yet another passphrase');
     await page.getByRole('button', { name: 'Save the new password' }).click();
     assert.match(await page.locator('main [role=alert]').innerText(), /not valid any more/);
+
+    // The verification link's page (a button confirms, so link scanners do not).
+    await page.goto(`${base}/account/verify-email?token=${'A'.repeat(43)}`);
+    await page.getByRole('button', { name: 'Confirm my email address' }).click();
+    assert.match(await page.locator('main [role=alert]').innerText(), /not valid any more/);
+    await checkAccessibility(page, '/account/verify-email with an error');
     assert.deepEqual(pageErrors, []);
+    assert.deepEqual(axeFailures, []);
   });
 });
