@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { getLeaderboard } from '@/lib/api/leaderboard';
 import { getStats } from '@/lib/api/stats';
 import { getSnapshotNodeClusters } from '@/lib/dashboard/map-clusters';
+import { liveProfilesByAddress } from '@/lib/profiles/service';
 import { formatDecimal, formatInteger, formatPercent, formatUnix } from '@/lib/dashboard/format';
 import { getSql } from '@/lib/db/client';
 import { listEvents } from '@/lib/events/query';
@@ -21,6 +22,7 @@ export default async function HomePage() {
     getLeaderboard(sql, { page: 1, limit: 10 }),
     listEvents(sql, { limit: 10 }),
   ]);
+  const operators = await liveProfilesByAddress(sql, leaders.nodes.map((node) => node.address));
   const health = stats.network_health;
   const lastSnapshot = stats.historical_data.at(-1)?.timestamp ?? null;
   const items: [string, string][] = [
@@ -53,7 +55,7 @@ export default async function HomePage() {
         <h2>Top nodes</h2>
         <a href="/leaderboard">Full leaderboard</a>
       </div>
-      <NodeTable caption="The 10 best-ranked online nodes" nodes={leaders.nodes.map((node) => ({ address: node.address, node }))} showRank />
+      <NodeTable caption="The 10 best-ranked online nodes" nodes={leaders.nodes.map((node) => ({ address: node.address, node }))} showRank operators={operators} />
       <div className="section-head">
         <h2>Live events</h2>
         <a href="/events">All events</a>

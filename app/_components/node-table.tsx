@@ -1,10 +1,17 @@
 import type { NodeView } from '@/lib/api/nodes';
 import { formatDecimal, formatInteger, formatPercent, nodePath } from '@/lib/dashboard/format';
 import { StatusBadge, TierBadge, VersionBadge } from './badges';
+import { OperatorName } from './operator-profile';
 import { ScrollTable } from './scroll-table';
 
 /** Nodes as a table: address (linked to the node page), status, version, country, tier, score, uptime, latency. */
-export function NodeTable({ caption, nodes, showRank = false }: { caption: string; nodes: { address: string; node: NodeView }[]; showRank?: boolean }) {
+export function NodeTable({ caption, nodes, showRank = false, operators }: {
+  caption: string;
+  nodes: { address: string; node: NodeView }[];
+  showRank?: boolean;
+  /** approved operator profiles by address (name and avatar beside the address) */
+  operators?: Map<string, { displayName: string | null; avatarUrl: string | null }>;
+}) {
   return (
     <ScrollTable className="nodes-table" caption={caption}>
         <thead>
@@ -32,6 +39,7 @@ export function NodeTable({ caption, nodes, showRank = false }: { caption: strin
               <th scope="row">
                 <a href={nodePath(address)} className="mono">{address}</a>
                 {node.is_verified && <span className="badge verified" title="Ownership verified">Verified</span>}
+                {operators?.has(address) && <OperatorName profile={operators.get(address)!} />}
               </th>
               <td data-label="Status"><StatusBadge status={node.status} /></td>
               <td data-label="Version"><span className="mono">{node.user_agent ?? '—'}</span><VersionBadge status={node.version_status} /></td>

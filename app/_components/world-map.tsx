@@ -57,10 +57,13 @@ export function WorldMap({ clusters }: { clusters: NodeCluster[] }) {
           if (!point) return null;
           const where = cluster.countryName ?? cluster.country ?? 'unknown country';
           const label = `${formatInteger(cluster.count)} ${cluster.count === 1 ? 'node' : 'nodes'} near ${where} (${formatPercent((cluster.count / total) * 100)} of located nodes)${versionSummary(cluster.versions)}`;
+          const operators = cluster.operators?.length
+            ? `; operators: ${cluster.operators.join(', ')}${(cluster.operatorCount ?? 0) > cluster.operators.length ? ` and ${(cluster.operatorCount ?? 0) - cluster.operators.length} more` : ''}`
+            : '';
           const href = cluster.country ? hrefWith('/nodes', { country: cluster.country, online: 'true' }) : '/nodes?online=true';
           return (
-            <a key={`${cluster.latitude},${cluster.longitude}`} href={href} aria-label={label} className="map-cluster">
-              <title>{label}</title>
+            <a key={`${cluster.latitude},${cluster.longitude}`} href={href} aria-label={label + operators} className="map-cluster">
+              <title>{label + operators}</title>
               <circle className="map-hit" cx={point[0].toFixed(1)} cy={point[1].toFixed(1)} r={Math.max(radius(cluster.count, max), 13).toFixed(1)} />
               <circle className="map-dot" cx={point[0].toFixed(1)} cy={point[1].toFixed(1)} r={radius(cluster.count, max).toFixed(1)} />
             </a>

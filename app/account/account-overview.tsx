@@ -5,12 +5,13 @@ import { ListTable } from './account-ui';
 import { hrefWith } from '@/lib/dashboard/search-params';
 import { nodeListQuery, type PortfolioQuery } from '@/lib/dashboard/portfolio-query';
 import { MyIncidents, MyNodesFilters } from './portfolio';
+import { EmailVerification } from './email-verification';
 import { RegisterNodeForm } from './register-node-form';
 import { SignedIn, SignOutButton } from './signed-in';
 import { useApi } from './use-api';
 
 interface Me {
-  user: { email: string; role: 'user' | 'admin'; created_at: string };
+  user: { email: string; role: 'user' | 'admin'; created_at: string; email_verified_at?: string | null };
   auth: { mode: string };
 }
 /** GET /api/my-nodes: the spec's camelCase objects. */
@@ -27,17 +28,19 @@ export function AccountOverview({ query = {} }: { query?: PortfolioQuery }) {
   const filtered = Boolean(query.status || query.tier || query.label);
   return (
     <SignedIn result={me.result} retry={me.reload}>
-      {({ user }) => (
+      {({ user, auth }) => (
         <>
           <p>
             Signed in as <strong>{user.email}</strong>
             {user.role === 'admin' ? ' (administrator)' : ''}.{' '}
             <SignOutButton />
           </p>
+          {auth.mode === 'local' && <EmailVerification verifiedAt={user.email_verified_at ?? null} />}
           <nav aria-label="Account" className="pagination">
             <a href="/account/keys">API keys</a>
             <a href="/account/alerts">Alerts</a>
             <a href="/account/verification">Verification</a>
+            <a href="/account/profile">Operator profile</a>
             {user.role === 'admin' && <a href="/account/admin">Administration</a>}
           </nav>
           <h2>My nodes</h2>

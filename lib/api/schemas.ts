@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { listUsersQuerySchema } from '../admin/users';
+import { adminModerationQuerySchema } from '../admin/moderation-query';
 import { alertHistoryQuerySchema, unsubscribeTokenSchema } from '../alerts/subscriptions';
 import { confirmQuerySchema } from '../auth/confirm-query';
 import { registrationQuerySchema } from '../nodes/register';
 import { myIncidentsQuerySchema, myNodesQuerySchema } from '../nodes/portfolio';
+import { profilesListQuerySchema } from '../profiles/schemas';
 import { moderationQuerySchema } from '../verification/service';
 import { nodeRefSchema } from './node-ref';
 import { nodeSearchFields } from './node-search';
@@ -201,10 +203,19 @@ export const QUERY_SCHEMAS = {
   '/api/admin/users/{id}/ban': emptyQuerySchema,
   '/api/admin/settings': emptyQuerySchema,
   '/api/admin/audit': auditQuerySchema,
-  '/api/admin/moderation': moderationQuerySchema,
+  '/api/admin/moderation': adminModerationQuerySchema,
   '/api/admin/moderation/{id}': emptyQuerySchema,
   '/api/admin/check': emptyQuerySchema,
   '/api/admin/bans': listBansQuerySchema,
   '/api/banned': publicBansQuerySchema,
   '/api/admin/nodes/{id}/retry': emptyQuerySchema,
+  // Operator profiles and account emails (issue 17).
+  '/api/profiles': profilesListQuerySchema,
+  '/api/nodes/{id}/profile': emptyQuerySchema,
+  '/api/my-nodes/{id}/profile': emptyQuerySchema,
+  '/api/my-nodes/{id}/profile/avatar': emptyQuerySchema,
+  '/api/avatars/{file}': emptyQuerySchema,
+  '/api/auth/reset-password/confirm': emptyQuerySchema,
+  '/api/auth/verify-email': emptyQuerySchema,
+  '/api/auth/verify-email/confirm': emptyQuerySchema,
 } as const;

@@ -19,7 +19,7 @@ export const signUpSchema = credentialsSchema.extend({ display_name: z.string().
 
 export type Credentials = z.infer<typeof credentialsSchema>;
 
-function assertLocalEnabled(config: AuthConfig): void {
+export function assertLocalEnabled(config: AuthConfig): void {
   if (!config.localEnabled) {
     throw new HttpError(
       403,
@@ -29,7 +29,7 @@ function assertLocalEnabled(config: AuthConfig): void {
   }
 }
 
-function limitAddress(ip: string): void {
+export function limitAddress(ip: string): void {
   const perIp = signInLimiter.perIp.hit(ip);
   if (!perIp.allowed) throw tooManyRequests('Too many sign-in attempts from this address; try again later.', perIp.retryAfterSeconds);
 }
@@ -68,7 +68,7 @@ export interface SessionResult {
   expiresAt: Date;
 }
 
-async function session(sql: Sql, config: AuthConfig, profile: Profile): Promise<SessionResult> {
+export async function session(sql: Sql, config: AuthConfig, profile: Profile): Promise<SessionResult> {
   const { token, expiresAt } = await signLocalToken(sql, config, profile);
   return { profile: publicProfile(profile), token, expiresAt };
 }

@@ -9,13 +9,15 @@ export interface Profile {
   ban_reason: string | null;
   created_at: Date;
   last_sign_in_at: Date | null;
+  /** When the address was confirmed through an emailed link (local accounts); null until then. */
+  email_verified_at: Date | null;
 }
 
 export class ProfileConflictError extends Error {
   override name = 'ProfileConflictError';
 }
 
-const COLUMNS = ['id', 'email', 'display_name', 'role', 'banned_at', 'ban_reason', 'created_at', 'last_sign_in_at'] as const;
+const COLUMNS = ['id', 'email', 'display_name', 'role', 'banned_at', 'ban_reason', 'created_at', 'last_sign_in_at', 'email_verified_at'] as const;
 
 export async function findProfile(sql: Sql, id: string): Promise<Profile | undefined> {
   const [profile] = await sql<Profile[]>`select ${sql(COLUMNS)} from profiles where id = ${id}`;
@@ -60,5 +62,6 @@ export function publicProfile(profile: Profile) {
     display_name: profile.display_name,
     role: profile.role,
     created_at: profile.created_at,
+    email_verified_at: profile.email_verified_at ?? null,
   };
 }

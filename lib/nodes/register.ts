@@ -6,6 +6,7 @@ import { HttpError, tooManyRequests } from '../http/http-error';
 import { allowLoopbackNodes, describeRange, isPublicAddress, parseIp } from '../net/ip-policy';
 import { getSetting } from '../settings/app-settings';
 import { portSchema } from '../http/id-schemas';
+import { avatarUrl } from '../profiles/avatar-url';
 import { withUserQuotaLock } from '../quotas/user-quota';
 import { myNodesConditions, type MyNodesQuery } from './portfolio';
 import type { NodeProber } from './prober';
@@ -175,6 +176,8 @@ interface MyNodeRow {
   latency_ms: number | null; uptime_percentage: number | null; reliability: number | null; rank: number | null; asn: number | null;
   organization_name: string | null; last_seen: Date | null; last_checked: Date | null; first_seen: Date | null; registered_at: Date;
   exceptions: { kind: string; since: number; details: unknown }[];
+  profile_display_name?: string | null;
+  avatar_sha256?: string | null;
 }
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -192,8 +195,9 @@ export function presentMyNode(row: MyNodeRow) {
     isVerified: row.verified,
     verificationMethod: row.verified ? row.verification_method : null,
     verifiedAt: iso(row.verified_at),
-    displayName: row.label,
-    avatarUrl: null,
+    // The approved operator profile's name and avatar; the registration label until there is one.
+    displayName: row.profile_display_name ?? row.label,
+    avatarUrl: avatarUrl(row.avatar_sha256),
     countryName: row.country_name,
     city: row.city,
     country: row.country,
@@ -224,10 +228,11 @@ export async function listMyNodes(sql: Sql, userId: string, filters: Partial<MyN
         as verification_method,
       n.verified_at, un.label, n.country, n.country_name, n.city, n.protocol_version, n.user_agent, n.height, n.latency_ms,
       n.uptime_percentage, n.reliability, n.rank, n.asn, n.organization_name, n.last_seen, n.last_checked, n.first_seen,
-      un.created_at as registered_at,
+      un.created_at as registered_at, pr.display_name as profile_display_name, pa.sha256 as avatar_sha256,
       coalesce((select jsonb_agg(jsonb_build_object('kind', e.kind, 'since', floor(extract(epoch from e.since))::bigint, 'details', e.details) order by e.since, e.kind)
                 from node_exceptions e where e.node_id = n.id), '[]'::jsonb) as exceptions
     from user_nodes un join nodes n on n.id = un.node_id
+      left join node_profiles pr on pr.node_id = n.id left join profile_avatars pa on pa.id = pr.avatar_id
     where un.user_id = ${userId} ${myNodesConditions(sql, filters)}
     order by un.created_at desc, n.id`;
   return rows.map(presentMyNode);

@@ -206,15 +206,52 @@ export const moderationQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+interface QueueRow {
+  id: string; node_id: string; ip: string; port: number; country_name: string | null; user_agent: string | null; tips_address: string | null;
+  user_id: string; user_email: string; method: string; status: string; evidence: unknown; flagged_at: Date | null; review_notes: string | null;
+  created_at: Date; expires_at: Date;
+}
+
+const QUEUE_COLUMNS = (sql: Sql) => sql`
+  v.id, v.node_id::text as node_id, n.ip, n.port, n.country_name, n.user_agent, n.tips_address, v.user_id, p.email as user_email,
+  v.method, v.status, v.evidence, v.flagged_at, v.review_notes, v.created_at, v.expires_at`;
+
+function presentQueueRow(row: QueueRow) {
+  return {
+    id: row.id,
+    item_type: 'verification' as const,
+    item_id: row.id,
+    user_id: row.user_id,
+    user_email: row.user_email,
+    status: row.status,
+    created_at: row.created_at.toISOString(),
+    node_info: { ip: row.ip, port: row.port, country_name: row.country_name },
+    verification_info: { method: row.method, created_at: row.created_at.toISOString() },
+    node_id: row.node_id,
+    user_agent: row.user_agent,
+    tips_address: row.tips_address,
+    evidence: row.evidence,
+    flagged: row.flagged_at !== null,
+    notes: row.review_notes,
+    expires_at: row.expires_at.toISOString(),
+  };
+}
+
+/** Queue items (spec shape) of the given verifications, in the order of `ids`. */
+export async function verificationQueueItems(sql: Sql, ids: string[]) {
+  if (ids.length === 0) return [];
+  const rows = await sql<QueueRow[]>`
+    select ${QUEUE_COLUMNS(sql)}
+    from verifications v join nodes n on n.id = v.node_id join profiles p on p.id = v.user_id
+    where v.id = any(${ids}::uuid[])`;
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => (byId.has(id) ? [presentQueueRow(byId.get(id)!)] : []));
+}
+
 /** The admin moderation queue (spec shape): verifications waiting for review, oldest first, paged. */
 export async function moderationQueue(sql: Sql, options: z.output<typeof moderationQuerySchema>) {
-  const rows = await sql<{
-    id: string; node_id: string; ip: string; port: number; country_name: string | null; user_agent: string | null; tips_address: string | null;
-    user_id: string; user_email: string; method: string; status: string; evidence: unknown; flagged_at: Date | null; review_notes: string | null;
-    created_at: Date; expires_at: Date; total: number;
-  }[]>`
-    select v.id, v.node_id::text as node_id, n.ip, n.port, n.country_name, n.user_agent, n.tips_address, v.user_id, p.email as user_email,
-      v.method, v.status, v.evidence, v.flagged_at, v.review_notes, v.created_at, v.expires_at, count(*) over ()::int as total
+  const rows = await sql<(QueueRow & { total: number })[]>`
+    select ${QUEUE_COLUMNS(sql)}, count(*) over ()::int as total
     from verifications v join nodes n on n.id = v.node_id join profiles p on p.id = v.user_id
     where v.status = ${options.status}
     order by v.created_at, v.id
@@ -224,24 +261,7 @@ export async function moderationQueue(sql: Sql, options: z.output<typeof moderat
     [{ total } = { total: 0 }] = await sql<{ total: number }[]>`select count(*)::int as total from verifications where status = ${options.status}`;
   }
   return {
-    items: rows.map((row) => ({
-      id: row.id,
-      item_type: 'verification' as const,
-      item_id: row.id,
-      user_id: row.user_id,
-      user_email: row.user_email,
-      status: row.status,
-      created_at: row.created_at.toISOString(),
-      node_info: { ip: row.ip, port: row.port, country_name: row.country_name },
-      verification_info: { method: row.method, created_at: row.created_at.toISOString() },
-      node_id: row.node_id,
-      user_agent: row.user_agent,
-      tips_address: row.tips_address,
-      evidence: row.evidence,
-      flagged: row.flagged_at !== null,
-      notes: row.review_notes,
-      expires_at: row.expires_at.toISOString(),
-    })),
+    items: rows.map(presentQueueRow),
     pagination: { page: options.page, limit: options.limit, total, pages: Math.ceil(total / options.limit) },
   };
 }

@@ -10,14 +10,14 @@ import type { SettingField } from '@/lib/dashboard/setting-input';
 import { SettingsEditor } from './settings-editor';
 import { BansPanel } from './bans-panel';
 import { RetryNodeForm } from './retry-node-form';
+import { ITEM_LABELS, ModerationDetails, type ModerationItem } from './moderation-details';
 
 interface User { id: string; email: string; role: 'user' | 'admin'; banned_at: string | null; ban_reason: string | null; node_count: number; active_key_count: number; created_at: string }
-/** GET /api/admin/moderation items (spec shape). */
-interface Review { id: string; node_id: string; node_info: { ip: string; port: number }; user_email: string; verification_info: { method: string }; created_at: string; flagged: boolean }
+type Review = ModerationItem;
 interface AuditEntry { id: string; actor_email: string | null; action: string; target_type: string | null; target_id: string | null; created_at: string }
 
 
-/** Users (ban, unban, role), the verification review queue, the audit log and the settings (admins only; 403 otherwise). */
+/** Users (ban, unban, role), the moderation queue (verifications, operator profiles, avatars), the audit log and the settings (admins only; 403 otherwise). */
 export function AdminPanel({ settingFields }: { settingFields: SettingField[] }) {
   const users = useApi<{ users: User[]; total: number }>('/api/admin/users?limit=50');
   const queue = useApi<{ items: Review[] }>('/api/admin/moderation');
@@ -78,23 +78,25 @@ export function AdminPanel({ settingFields }: { settingFields: SettingField[] })
                   </tr>
                 ))}
           </ListTable>
-          <h2>Verifications to review</h2>
+          <h2>Moderation queue</h2>
           <SignedIn result={queue.result} retry={queue.reload}>
             {({ items: reviews }) => (
-              <ListTable caption="Verifications awaiting a decision, oldest first" columns={['Node', 'User', 'Method', 'Since', 'Decision']} empty="Nothing to review." isEmpty={reviews.length === 0}>
+              <ListTable caption="Verifications, profile changes and avatars awaiting a decision, oldest first" columns={['Node', 'User', 'Item', 'Details', 'Since', 'Decision']} empty="Nothing to review." isEmpty={reviews.length === 0}>
                     {reviews.map((review) => (
                       <tr key={review.id}>
                         <th scope="row"><a href={`/nodes/${review.node_id}`} className="mono">{review.node_info.ip}:{review.node_info.port}</a></th>
                         <td>{review.user_email}</td>
-                        <td>{review.verification_info.method}{review.flagged ? ' (flagged)' : ''}</td>
+                        <td>{ITEM_LABELS[review.item_type]}{review.flagged ? ' (flagged)' : ''}</td>
+                        <td><ModerationDetails item={review} /></td>
                         <td>{review.created_at.slice(0, 16).replace('T', ' ')}</td>
                         <td>
                           <span className="form-actions">
-                            <button type="button" className="button" onClick={() => run('/api/admin/moderation', 'POST', { itemId: review.id, action: 'approve' }, 'Verification approved.')}>Approve</button>
-                            <button type="button" className="button secondary" onClick={() => run('/api/admin/moderation', 'POST', { itemId: review.id, action: 'flag' }, 'Verification flagged.')}>Flag</button>
+                            <button type="button" className="button" aria-label={`Approve ${ITEM_LABELS[review.item_type].toLowerCase()} of ${review.node_info.ip}:${review.node_info.port}`}
+                              onClick={() => run('/api/admin/moderation', 'POST', { itemId: review.id, action: 'approve' }, `${ITEM_LABELS[review.item_type]} approved.`)}>Approve</button>
+                            <button type="button" className="button secondary" onClick={() => run('/api/admin/moderation', 'POST', { itemId: review.id, action: 'flag' }, `${ITEM_LABELS[review.item_type]} flagged.`)}>Flag</button>
                             <button type="button" className="button danger" onClick={() => {
-                              const reason = askReason('Why reject this verification?');
-                              if (reason) void run('/api/admin/moderation', 'POST', { itemId: review.id, action: 'reject', notes: reason }, 'Verification rejected.');
+                              const reason = askReason(`Why reject this ${ITEM_LABELS[review.item_type].toLowerCase()}?`);
+                              if (reason) void run('/api/admin/moderation', 'POST', { itemId: review.id, action: 'reject', notes: reason }, `${ITEM_LABELS[review.item_type]} rejected.`);
                             }}>Reject</button>
                           </span>
                         </td>

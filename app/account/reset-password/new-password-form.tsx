@@ -4,8 +4,11 @@ import { useState, type FormEvent } from 'react';
 import { callApi } from '@/lib/dashboard/api-client';
 import { checkFields, maxLength, minLength } from '@/lib/dashboard/form-checks';
 
-/** The new password after a reset link signed the user in (POST /api/auth/password). */
-export function NewPasswordForm() {
+/**
+ * The new password: with the token of a local reset link (POST /api/auth/reset-password/confirm,
+ * which also signs in), or after a Supabase reset link signed the user in (POST /api/auth/password).
+ */
+export function NewPasswordForm({ token }: { token?: string }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -26,7 +29,9 @@ export function NewPasswordForm() {
     }
     setBusy(true);
     setError(null);
-    const result = await callApi('/api/auth/password', { method: 'POST', body: { password: checked.values.password } });
+    const result = token
+      ? await callApi('/api/auth/reset-password/confirm', { method: 'POST', body: { token, password: checked.values.password } })
+      : await callApi('/api/auth/password', { method: 'POST', body: { password: checked.values.password } });
     setBusy(false);
     if (!result.ok) {
       setError(result.message);

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { callApi } from '@/lib/dashboard/api-client';
 import { checkFields, email as emailCheck } from '@/lib/dashboard/form-checks';
 
-/** Supabase mode: asks Supabase Auth to email a password reset link (POST /api/auth/reset-password). */
+/** Emails a password reset link (POST /api/auth/reset-password): Supabase Auth's, or ours for local accounts. */
 export function ForgotPasswordForm() {
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -21,7 +21,7 @@ export function ForgotPasswordForm() {
     setBusy(false);
     setMessage(
       result.ok
-        ? { error: false, text: 'If an account uses this address, an email with a reset link is on its way. Follow it to choose a new password.' }
+        ? { error: false, text: 'If an account uses this address, an email with a reset link is on its way. Follow it within 30 minutes to choose a new password.' }
         : { error: true, text: result.message },
     );
   }

@@ -1,4 +1,6 @@
 import type { Metadata } from 'next';
+import { accountEmailConfig } from '@/lib/auth/account-email';
+import { authConfig } from '@/lib/auth/config';
 import { supabaseAuthSettings } from '@/lib/auth/supabase-auth';
 import { ForgotPasswordForm } from './forgot-password-form';
 import { SignInForm } from './sign-in-form';
@@ -9,6 +11,8 @@ export const dynamic = 'force-dynamic';
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { error } = await searchParams;
   const supabase = supabaseAuthSettings() !== null;
+  // Local accounts reset their password by email when this deployment can send it (Resend).
+  const localReset = !supabase && authConfig().localEnabled && accountEmailConfig() !== null;
   return (
     <>
       <h1>Sign in</h1>
@@ -19,7 +23,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </p>
       )}
       <SignInForm />
-      {supabase && <ForgotPasswordForm />}
+      {(supabase || localReset) && <ForgotPasswordForm />}
     </>
   );
 }

@@ -10,6 +10,7 @@ import { getSql } from '@/lib/db/client';
 import { StatusBadge, TierBadge, VersionBadge } from '../../_components/badges';
 import type { VersionClasses, VersionStatus } from '@/lib/versions/classes';
 import { loadVersionClassesForRequest } from '@/lib/versions/store';
+import { liveProfile } from '@/lib/profiles/service';
 import { BarChart } from '../../_components/bar-chart';
 import { InputError } from '../../_components/input-error';
 import { LineChart } from '../../_components/line-chart';
@@ -18,6 +19,7 @@ import { LiveNodePanel } from '../../_components/live-node-panel';
 import { Pagination } from '../../_components/pagination';
 import { ServiceFlagList } from '../../_components/service-flags';
 import { ConnectionPanel } from './connection-panel';
+import { OperatorProfileCard } from '../../_components/operator-profile';
 
 export const dynamic = 'force-dynamic';
 
@@ -76,10 +78,11 @@ export default async function NodePage({ params, searchParams }: Props) {
 
   const now = Math.floor(Date.now() / 1000);
   const nodeKey = { id: String(node.id), address: node.address };
-  const [checks, downtimes, classes] = await Promise.all([
+  const [checks, downtimes, classes, operator] = await Promise.all([
     getNodeChecks(sql, nodeKey, { from: now - HISTORY_DAYS * 86_400, to: now, page: 1, limit: 1000 }),
     downtimeQuery.ok ? getNodeDowntimes(sql, String(node.id), downtimeQuery.data) : null,
     loadVersionClassesForRequest(sql),
+    liveProfile(sql, String(node.id)),
   ]);
   const daily = uptimeByDay(checks.checks);
   const latency = latencySeries(checks.checks);
@@ -131,6 +134,7 @@ export default async function NodePage({ params, searchParams }: Props) {
       <h1>
         <span className="mono">{node.address}</span>
       </h1>
+      {operator && <OperatorProfileCard profile={operator} />}
       <LiveNodePanel
         nodeId={String(node.id)}
         initial={{ status: node.status, latency_ms: node.latency_ms, height: node.height, connected_since: node.connected_since, exceptions: node.exceptions }}

@@ -1,18 +1,25 @@
-import { z } from 'zod';
+import { authConfig } from '@/lib/auth/config';
+import { requestPasswordReset, resetRequestSchema } from '@/lib/auth/recovery';
 import { supabaseAuthSettings, supabaseRequestPasswordReset } from '@/lib/auth/supabase-auth';
-import { HttpError, readJson, route } from '@/lib/http/http-error';
+import { getSql } from '@/lib/db/client';
+import { clientBucket } from '@/lib/http/client-ip';
+import { assertSameSiteMutation } from '@/lib/http/csrf';
+import { readJson, route } from '@/lib/http/http-error';
 import { routeMethods } from '@/lib/api/methods';
 
 export const dynamic = 'force-dynamic';
 
-const resetSchema = z.object({ email: z.email().max(254).transform((email) => email.trim().toLowerCase()) }).strict();
-
-/** POST /api/auth/reset-password {email}: Supabase Auth emails a reset link (Supabase mode only; 403 otherwise). */
+/**
+ * POST /api/auth/reset-password {email}: emails a reset link. Supabase mode: through Supabase Auth.
+ * Local mode: through Resend, the same answer whether or not the address has an account
+ * (503 when this deployment cannot send email).
+ */
 const postHandler = route(async (request) => {
+  assertSameSiteMutation(request);
+  const { email } = await readJson(request, resetRequestSchema);
   const supabase = supabaseAuthSettings();
-  if (!supabase) throw new HttpError(403, 'Password reset unavailable', 'Local accounts have no email; password reset needs Supabase Auth (SUPABASE_URL, SUPABASE_ANON_KEY).');
-  const { email } = await readJson(request, resetSchema);
-  return supabaseRequestPasswordReset(request, supabase, email);
+  if (supabase) return supabaseRequestPasswordReset(request, supabase, email);
+  return Response.json(await requestPasswordReset(getSql(), authConfig(), email, clientBucket(request.headers)));
 });
 
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ POST: postHandler });

@@ -1,5 +1,6 @@
 import { authConfig } from '@/lib/auth/config';
 import { sessionResponse, signUp, signUpSchema } from '@/lib/auth/local';
+import { sendSignUpVerification } from '@/lib/auth/recovery';
 import { clientBucket } from '@/lib/http/client-ip';
 import { assertSameSiteMutation } from '@/lib/http/csrf';
 import { getSql } from '@/lib/db/client';
@@ -16,7 +17,10 @@ const postHandler = route(async (request) => {
   const input = await readJson(request, signUpSchema);
   const supabase = supabaseAuthSettings();
   if (supabase) return supabaseSignUp(request, supabase, getSql(), config, input);
-  return sessionResponse(config, await signUp(getSql(), config, input, clientBucket(request.headers)), 201, request);
+  const result = await signUp(getSql(), config, input, clientBucket(request.headers));
+  // With email configured, the new account gets a verification link (sent after the answer).
+  await sendSignUpVerification(getSql(), { id: result.profile.id, email: result.profile.email });
+  return sessionResponse(config, result, 201, request);
 });
 
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods({ POST: postHandler });
