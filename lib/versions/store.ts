@@ -65,16 +65,43 @@ function isDetected(value: unknown): value is DetectedVersions {
 
 const VERSION_KEYS = ['versions.client', 'versions.current', 'versions.minimum', 'versions.critical'] as const;
 
+/** What each snapshot detected never changes: kept per process by snapshot (the newest few). */
+const SNAPSHOT_CACHE_ENTRIES = 8;
+const snapshotCache = globalThis as typeof globalThis & { __peerscopeSnapshotVersions?: Map<string, Promise<DetectedVersions | null>> };
+
+function storedDetection(sql: Sql, snapshotId: string, takenAt: Date): Promise<DetectedVersions | null> {
+  const entries = (snapshotCache.__peerscopeSnapshotVersions ??= new Map());
+  const key = `${snapshotId}|${takenAt.getTime()}`;
+  const hit = entries.get(key);
+  if (hit) return hit;
+  const value = sql<{ detected: unknown }[]>`
+    select api_aggregates -> 'versionDetected' as detected from network_snapshots where id = ${snapshotId}`.then(([row]) =>
+    isDetected(row?.detected) ? row.detected : null,
+  );
+  entries.set(key, value);
+  value.catch(() => entries.delete(key));
+  for (const stale of entries.keys()) {
+    if (entries.size <= SNAPSHOT_CACHE_ENTRIES) break;
+    entries.delete(stale);
+  }
+  return value;
+}
+
 /**
  * The effective classes: admin settings over what the newest snapshot detected
- * (before a snapshot has it: detected live). One round trip when the snapshot has it;
- * settings apply at once, detected values follow the crawl passes. Request paths pass
- * `cachedLiveDetection` so the live fallback runs at most once a minute per process.
+ * (before a snapshot has it: detected live). One small round trip per call (the
+ * snapshot's detection is read once per process); settings apply at once, detected
+ * values follow the crawl passes. Request paths pass `cachedLiveDetection` so the live
+ * fallback runs at most once a minute per process.
  */
 export async function loadVersionClasses(sql: Sql, options: { settings?: Settings; cachedLiveDetection?: boolean } = {}): Promise<VersionClasses> {
-  const [row] = await sql<{ settings: Record<string, unknown> | null; detected: unknown }[]>`
+  const [row] = await sql<{ settings: Record<string, unknown> | null; snapshot_id: string | null; taken_at: Date | null; precomputed: boolean | null }[]>`
     select (select jsonb_object_agg(key, value) from app_settings where key = any(${VERSION_KEYS as unknown as string[]})) as settings,
-           (select api_aggregates -> 'versionDetected' from network_snapshots order by taken_at desc, id desc limit 1) as detected`;
+           newest.id as snapshot_id, newest.taken_at, newest.api_aggregates is not null as precomputed
+    from (select 1) as one
+    left join lateral (
+      select id, taken_at, api_aggregates from network_snapshots order by taken_at desc, id desc limit 1
+    ) as newest on true`;
   const stored: Record<string, unknown> = row?.settings ?? {};
   const current = options.settings ?? (Object.fromEntries(
     VERSION_KEYS.map((key) => {
@@ -82,9 +109,8 @@ export async function loadVersionClasses(sql: Sql, options: { settings?: Setting
       return [key, key in stored && parsed.success ? parsed.data : SETTING_DEFAULTS[key]];
     }),
   ) as Pick<Settings, (typeof VERSION_KEYS)[number]>);
-  const detected = isDetected(row?.detected)
-    ? row.detected
-    : await (options.cachedLiveDetection ? cachedLiveDetection(sql) : detectVersionsLive(sql));
+  const fromSnapshot = row?.precomputed && row.snapshot_id && row.taken_at ? await storedDetection(sql, row.snapshot_id, row.taken_at) : null;
+  const detected = fromSnapshot ?? (await (options.cachedLiveDetection ? cachedLiveDetection(sql) : detectVersionsLive(sql)));
   return resolveVersionClasses(versionSettings(current), detected);
 }
 

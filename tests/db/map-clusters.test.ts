@@ -16,9 +16,9 @@ describe('getNodeClusters', () => {
   it('groups online, visible, located nodes into grid cells with their main country', async () => {
     const { sql } = database;
     const berlin = { latitude: 52.5, longitude: 13.4, country: 'DE', country_name: 'Germany' };
-    await insertNode(sql, { ip: '198.51.100.1', ...berlin });
-    await insertNode(sql, { ip: '198.51.100.2', ...berlin, latitude: 52.1 });
-    await insertNode(sql, { ip: '198.51.100.3', latitude: 53.5, longitude: 14.2, country: 'PL', country_name: 'Poland' });
+    await insertNode(sql, { ip: '198.51.100.1', ...berlin, user_agent: '/Satoshi:28.1.0/' });
+    await insertNode(sql, { ip: '198.51.100.2', ...berlin, latitude: 52.1, user_agent: '/Satoshi:28.1.0/' });
+    await insertNode(sql, { ip: '198.51.100.3', latitude: 53.5, longitude: 14.2, country: 'PL', country_name: 'Poland', user_agent: '/Satoshi:27.0.0/' });
     await insertNode(sql, { ip: '198.51.100.4', latitude: -33.9, longitude: 151.2, country: 'AU', country_name: 'Australia' });
     await insertNode(sql, { ip: '198.51.100.5', ...berlin, status: 'down' });
     await insertNode(sql, { ip: '198.51.100.6', ...berlin, hidden: true });
@@ -32,6 +32,8 @@ describe('getNodeClusters', () => {
       count: 3,
       country: 'DE',
       countryName: 'Germany',
+      // Version classes (the most common version, 28.1.0, is current): for the map label.
+      versions: { current: 2, outdated: 1, critical: 0 },
     });
     assert.equal(clusters[1]!.country, 'AU');
     assert.equal(clusters[1]!.count, 1);

@@ -94,7 +94,9 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     const clusters = page.locator('a.map-cluster');
     assert.ok((await clusters.count()) >= 15, `clusters: ${await clusters.count()}`);
     const labels = await clusters.evaluateAll((links) => links.map((link) => link.getAttribute('aria-label') ?? ''));
-    assert.ok(labels.every((label) => /^\d[\d,]* nodes? near .+ of located nodes\)$/.test(label)), labels.join('\n'));
+    assert.ok(labels.every((label) => /^\d[\d,]* nodes? near .+ of located nodes\)(; versions: .+)?$/.test(label)), labels.join('\n'));
+    // Each circle's label counts its nodes per version class (issue 17).
+    assert.ok(labels.some((label) => /; versions: .*\d+ (up to date|outdated|critical)/.test(label)), labels.join('\n'));
     assert.match(labels[0]!, /near United States/);
     // The clusters add up to the online, located nodes.
     const total = labels.reduce((sum, label) => sum + Number(label.split(' ')[0]!.replace(/,/g, '')), 0);
@@ -440,7 +442,7 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     assert.equal(await limitInput.getAttribute('type'), 'number');
     assert.equal(await limitInput.inputValue(), '10');
     assert.equal(await adminPage.getByRole('form', { name: 'Setting verification.require_review' }).getByRole('checkbox').count(), 1);
-    assert.equal(await adminPage.getByRole('form', { name: /^Setting / }).count(), 8);
+    assert.equal(await adminPage.getByRole('form', { name: /^Setting / }).count(), 9);
     await limitInput.fill('0');
     await limit.getByRole('button', { name: 'Save registration.max_per_hour' }).click();
     assert.match(await adminPage.locator('main [role=alert]').innerText(), /registration\.max_per_hour: .*1/);
