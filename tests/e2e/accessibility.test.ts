@@ -244,17 +244,17 @@ describe('dashboard accessibility in chromium', { timeout: 900_000 }, () => {
     const page = await contexts.get('light')!.newPage();
     const paths: { path: string; ready: string; selector: string; text: RegExp | null; limit: number }[] = [
       { path: '/', ready: 'table.nodes-table', selector: 'a', text: /^Full leaderboard$/, limit: 14 },
-      { path: '/nodes', ready: 'table.nodes-table', selector: 'a', text: /^Next ›$/, limit: 22 },
+      { path: '/nodes', ready: 'table.nodes-table', selector: 'a', text: /^Next ›$/, limit: 25 },
       { path: '/leaderboard', ready: 'table.nodes-table', selector: 'a', text: /^Next ›$/, limit: 13 },
-      { path: '/countries', ready: 'table', selector: 'th a', text: /^Nodes/, limit: 16 },
+      { path: '/countries', ready: 'table', selector: 'th a', text: /^Nodes/, limit: 17 },
       { path: '/stats', ready: 'table', selector: 'a', text: /^30 days$/, limit: 16 },
       { path: `/nodes/${flakyNode}?rowsperpage=2`, ready: '.details', selector: 'nav[aria-label^="Downtime pages"] a', text: /^Next ›$/, limit: 22 },
-      { path: '/account/sign-in', ready: 'form', selector: 'button', text: /^Sign in$/, limit: 14 },
-      { path: '/account', ready: 'form[aria-label="Register a node"]', selector: 'button', text: /^Sign out$/, limit: 12 },
+      { path: '/account/sign-in', ready: 'form', selector: 'button', text: /^Sign in$/, limit: 15 },
+      { path: '/account', ready: 'form[aria-label="Register a node"]', selector: 'button', text: /^Sign out$/, limit: 13 },
       { path: '/account', ready: 'form[aria-label="Register a node"]', selector: 'button', text: /^Register node$/, limit: 26 },
-      { path: '/account/keys', ready: 'form[aria-label="Create an API key"]', selector: 'button', text: /^Create key$/, limit: 18 },
-      { path: '/account/alerts', ready: 'form[aria-label="Create an alert"]', selector: 'button', text: /^Create alert$/, limit: 22 },
-      { path: '/account/verification', ready: 'form[aria-label="Start a verification"]', selector: 'button', text: /^Start$/, limit: 15 },
+      { path: '/account/keys', ready: 'form[aria-label="Create an API key"]', selector: 'button', text: /^Create key$/, limit: 19 },
+      { path: '/account/alerts', ready: 'form[aria-label="Create an alert"]', selector: 'button', text: /^Create alert$/, limit: 23 },
+      { path: '/account/verification', ready: 'form[aria-label="Start a verification"]', selector: 'button', text: /^Start$/, limit: 16 },
       { path: '/account/admin', ready: 'form[aria-label="Setting registration.max_per_hour"]', selector: 'button', text: /^Make (admin|user)$/, limit: 16 },
     ];
     const misses: string[] = [];
