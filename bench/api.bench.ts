@@ -49,6 +49,8 @@ const SERVERS = (process.env.BENCH_SERVERS ?? 'postgres,embedded').split(',').ma
 const LOAD_MS = Number(process.env.BENCH_LOAD_MS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const HTTP = process.env.BENCH_HTTP !== '0';
+/** Unmeasured load before each HTTP case. */
+const WARM_UP_MS = 500;
 /** The size at which the HTTP server and the browser are measured. */
 const HTTP_NODES = Number(process.env.BENCH_HTTP_NODES ?? 100_000);
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -118,14 +120,14 @@ interface LoadResult {
 }
 
 /** Keeps CONCURRENCY requests in flight for LOAD_MS: req/s and latency percentiles. */
-async function load(send: (client: number) => Promise<{ status: number; bytes: number }>, cpuMs: () => number = ownCpuMs): Promise<LoadResult> {
+async function load(send: (client: number) => Promise<{ status: number; bytes: number }>, cpuMs: () => number = ownCpuMs, durationMs = LOAD_MS): Promise<LoadResult> {
   const cpuBefore = cpuMs();
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let bytes = 0;
   const started = performance.now();
   const client = async (index: number) => {
-    while (performance.now() - started < LOAD_MS) {
+    while (performance.now() - started < durationMs) {
       const sent = performance.now();
       const answer = await send(index);
       latencies.push(performance.now() - sent);
@@ -315,6 +317,7 @@ async function httpLoad(base: string, serverPid: number, include: (name: string)
       const first = await httpGet(agents[0]!, address(0), `${base}${item.path}`, headers);
       const decodes = await decodesToJson(`${base}${item.path}`, headers);
       const send = (extra: Record<string, string>) => (client: number) => httpGet(agents[client]!, address(client), `${base}${item.path}`, { ...headers, ...extra });
+      await load(send({}), serverCpu, WARM_UP_MS); // JIT and connections warm, not measured
       const fresh = await load(send({}), serverCpu);
       const etag = first.headers.etag;
       const revalidated = typeof etag === 'string' ? await load(send({ 'if-none-match': etag }), serverCpu) : null;
