@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { displayHash } from '../lib/p2p/announcements';
+import { decodeInv, displayHash, encodeInv, INV_TYPE, isBlockInv } from '../lib/p2p/announcements';
 import { PropagationRecorder, type InvSighting } from '../lib/propagation/recorder';
 import { isSampledTxWire, txSampleThreshold } from '../lib/propagation/sampling';
 import { writeArrivals } from '../lib/propagation/store';
@@ -90,6 +90,19 @@ for (let now = TICK_MS; now <= WINDOW_MS + 10_000; now += TICK_MS) {
   writeMs += performance.now() - started;
 }
 
+// What each session does before the recorder, measured apart: decoding the inv payloads (one per
+// connection per 2 s, ~10 transactions each at 3000 per 10 min) and picking the block entries.
+const payload = encodeInv(txs.slice(0, 10).map((tx) => ({ type: INV_TYPE.tx, hash: tx.wire })));
+const messages = CONNECTIONS * (WINDOW_MS / TICK_MS);
+const decodeStarted = process.cpuUsage();
+let decodedEntries = 0;
+for (let index = 0; index < messages; index += 1) {
+  const entries = decodeInv(payload);
+  decodedEntries += entries.length - entries.filter(isBlockInv).length;
+}
+const decodeUsed = process.cpuUsage(decodeStarted);
+const decodeCpuMs = Math.round((decodeUsed.user + decodeUsed.system) / 1000);
+
 const [stored] = await database.sql<{ rows: number; tx: number; blocks: number; arrivals: number; bytes: string }[]>`
   select count(*)::int as rows, count(*) filter (where kind = 'tx')::int as tx, count(*) filter (where kind = 'block')::int as blocks,
          coalesce(sum(cardinality(node_ids)), 0)::int as arrivals, pg_total_relation_size('inv_propagation')::text as bytes
@@ -105,6 +118,9 @@ const result = {
   sightingsAfterSample: sightings,
   announcementsTotal: CONNECTIONS * (TXS + 1),
   recordCpuMs: Math.round(recordCpuUs / 1000),
+  decodeMessages: messages,
+  decodeCpuMs,
+  decodeCpuShareOfOneCore: Number((decodeCpuMs / WINDOW_MS).toFixed(4)),
   cpuShareOfOneCore: Number(cpuShare.toFixed(4)),
   heapGrowthMb: Number(heapMb.toFixed(1)),
   flushes,
@@ -125,6 +141,7 @@ const check = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 console.log(`inv recorder, ${CONNECTIONS} connections, 10 min of 1 block + ${TXS} tx invs from every connection (in-process, synthetic announcements; no sockets)`);
 console.log(`  announcements ${result.announcementsTotal.toLocaleString()}; after the ${SAMPLE} hash-prefix sample ${sightings.toLocaleString()} sightings in ${recordCalls.toLocaleString()} record() calls`);
 console.log(`  recording CPU   ${result.recordCpuMs} ms per 10 min = ${(cpuShare * 100).toFixed(2)}% of one core   target ≤ ${TARGETS.cpuShare * 100}%   ${check(cpuShare <= TARGETS.cpuShare)}`);
+console.log(`  inv decoding    ${decodeCpuMs} ms for ${messages.toLocaleString()} 10-entry inv payloads (${decodedEntries.toLocaleString()} tx entries) = ${((decodeCpuMs / WINDOW_MS) * 100).toFixed(2)}% of one core (sessions' share, outside the recorder; socket I/O not included)`);
 console.log(`  heap growth     ${result.heapGrowthMb} MB   target ≤ ${TARGETS.heapMb} MB   ${check(heapMb <= TARGETS.heapMb)}`);
 console.log(`  writes          ${flushes} batched statements, ${result.writeMsPerFlush} ms each   target ≤ ${TARGETS.writeMsPerFlush} ms   ${check(result.writeMsPerFlush <= TARGETS.writeMsPerFlush)}`);
 console.log(`  rows            ${stored!.rows} (${stored!.blocks} block, ${stored!.tx} tx) per 10 min → ${result.rowsPerDay.toLocaleString()} rows/day   target ≤ ${TARGETS.rowsPerDay.toLocaleString()}   ${check(result.rowsPerDay <= TARGETS.rowsPerDay)}`);

@@ -198,6 +198,11 @@ export async function startLiveNetwork(options: LiveNetworkOptions): Promise<Liv
     }
 
     serve(socket: Socket): void {
+      // A connection accepted while going down (the monitor redials at once) would keep server.close() waiting forever.
+      if (this.server === null) {
+        socket.destroy();
+        return;
+      }
       this.sockets.add(socket);
       socket.setNoDelay(true);
       socket.on('close', () => this.sockets.delete(socket));

@@ -89,7 +89,7 @@ export async function runMonitor(options: RunMonitorOptions): Promise<void> {
           lastMeasure = now;
           await recomputeMonitorUptime(sql, { now: new Date() });
           await pruneEvents(sql, new Date(now - EVENT_RETENTION_MS));
-          await prunePropagation(sql);
+          await prunePropagation(sql, settings.inv?.keep);
         }
       } catch (error) {
         log(`monitor sync failed: ${(error as Error).message}`);

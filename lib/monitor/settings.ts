@@ -20,6 +20,8 @@ const schema = z
     /** Data propagation: share of transaction invs recorded (by hash prefix; 0 = blocks only), and the write interval. */
     MONITOR_INV_TX_SAMPLE: z.coerce.number().min(0).max(1).default(0.25),
     MONITOR_INV_FLUSH_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+    /** Most recent inv hashes kept (Bitnodes keeps 100,000: about a day at the default sample, ~0.5 GB). */
+    MONITOR_INV_KEEP: z.coerce.number().int().min(100).max(1_000_000).default(100_000),
   })
   .refine((value) => value.MONITOR_SHARD_INDEX < value.MONITOR_SHARD_COUNT, { message: 'MONITOR_SHARD_INDEX must be below MONITOR_SHARD_COUNT' });
 
@@ -30,7 +32,7 @@ export interface MonitorSettings {
   maxConnections: number;
   flushMs: number;
   /** Data propagation (lib/propagation); defaults: 0.25 of transactions, written every 2 s. */
-  inv?: { txSample: number; flushMs: number };
+  inv?: { txSample: number; flushMs: number; keep?: number };
   rules: { behindBlocks: number; behindMinutes: number; highLatencyMs: number; flappingOutages: number };
 }
 
@@ -46,7 +48,7 @@ export function resolveMonitorSettings(env: Record<string, string | undefined> =
     syncMs: value.MONITOR_SYNC_SECONDS * 1000,
     maxConnections: value.MONITOR_MAX_CONNECTIONS,
     flushMs: value.MONITOR_FLUSH_MS,
-    inv: { txSample: value.MONITOR_INV_TX_SAMPLE, flushMs: value.MONITOR_INV_FLUSH_MS },
+    inv: { txSample: value.MONITOR_INV_TX_SAMPLE, flushMs: value.MONITOR_INV_FLUSH_MS, keep: value.MONITOR_INV_KEEP },
     rules: {
       behindBlocks: value.MONITOR_BEHIND_BLOCKS,
       behindMinutes: value.MONITOR_BEHIND_MINUTES,

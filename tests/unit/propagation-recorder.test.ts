@@ -156,3 +156,13 @@ describe('block spread on the dashboard', async () => {
     assert.equal(formatDelay(10_500), '10.5 s');
   });
 });
+
+describe('data propagation settings', async () => {
+  const { resolveMonitorSettings } = await import('../../lib/monitor/settings');
+  it('reads the sample share, flush interval and retention, refusing out-of-range values', () => {
+    assert.deepEqual(resolveMonitorSettings({}).inv, { txSample: 0.25, flushMs: 2000, keep: 100_000 });
+    assert.deepEqual(resolveMonitorSettings({ MONITOR_INV_TX_SAMPLE: '0', MONITOR_INV_FLUSH_MS: '500', MONITOR_INV_KEEP: '5000' }).inv, { txSample: 0, flushMs: 500, keep: 5000 });
+    assert.throws(() => resolveMonitorSettings({ MONITOR_INV_TX_SAMPLE: '1.5' }), /MONITOR_INV_TX_SAMPLE/);
+    assert.throws(() => resolveMonitorSettings({ MONITOR_INV_KEEP: '10' }), /MONITOR_INV_KEEP/);
+  });
+});
