@@ -20,10 +20,9 @@ import { migrate } from '../../lib/db/migrate';
 import { seedDemoNetwork } from '../../lib/demo/seed';
 import { launchBrowser } from '../helpers/browser';
 import { openTestDatabase } from '../helpers/database';
-import { freePort, startProcess, stopAllProcesses, waitForHttp, type RunningProcess } from '../helpers/processes';
+import { freePort, startApp, startProcess, stopAllProcesses, waitForHttp, type RunningProcess } from '../helpers/processes';
 
 const require = createRequire(import.meta.url);
-const tsxCli = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const nextBin = path.join(process.cwd(), 'node_modules', 'next', 'dist', 'bin', 'next');
 const ADMIN = { email: 'a11y-admin@example.com', password: 'admin password 123' };
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -175,7 +174,7 @@ describe('dashboard accessibility in chromium', { timeout: 900_000 }, () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const { DATABASE_URL: _ignored, ...inherited } = process.env;
-    app = startProcess(process.execPath, [tsxCli, 'scripts/start.ts'], {
+    app = startApp({
       ...inherited,
       PORT: String(port),
       EMBEDDED_PG_DATA_DIR: dataDir,

@@ -14,11 +14,10 @@ import { createSqlForUrl } from '../../lib/db/client';
 import { startEmbeddedPostgres } from '../../lib/db/embedded';
 import { migrate } from '../../lib/db/migrate';
 import { launchBrowser, screenshot } from '../helpers/browser';
-import { freePort, startProcess, stopAllProcesses, waitForHttp, type RunningProcess } from '../helpers/processes';
+import { freePort, startApp, stopAllProcesses, waitForHttp, type RunningProcess } from '../helpers/processes';
 
 const require = createRequire(import.meta.url);
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const tsxCli = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 describe('/api-docs in chromium', { timeout: 600_000 }, () => {
   let dataDir: string;
@@ -39,7 +38,7 @@ describe('/api-docs in chromium', { timeout: 600_000 }, () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const { DATABASE_URL: _ignored, ...inherited } = process.env;
-    app = startProcess(process.execPath, [tsxCli, 'scripts/start.ts'], {
+    app = startApp({
       ...inherited,
       PORT: String(port),
       EMBEDDED_PG_DATA_DIR: dataDir,

@@ -11,9 +11,8 @@ import { migrate } from '../../lib/db/migrate';
 import { hashPassword } from '../../lib/auth/passwords';
 import { seedDemoNetwork } from '../../lib/demo/seed';
 import { launchBrowser, screenshot } from '../helpers/browser';
-import { freePort, startProcess, waitForHttp, type RunningProcess, stopAllProcesses } from '../helpers/processes';
+import { freePort, startApp, waitForHttp, type RunningProcess, stopAllProcesses } from '../helpers/processes';
 
-const tsxCli = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const NODES = 600;
 const MISSING_NODE = '/nodes/987654';
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery' };
@@ -64,7 +63,7 @@ describe('dashboard pages in chromium', { timeout: 600_000 }, () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const { DATABASE_URL: _ignored, ...inherited } = process.env;
-    app = startProcess(process.execPath, [tsxCli, 'scripts/start.ts'], {
+    app = startApp({
       ...inherited,
       PORT: String(port),
       EMBEDDED_PG_DATA_DIR: dataDir,

@@ -18,10 +18,9 @@ import { migrate } from '../../lib/db/migrate';
 import { seedDemoNetwork } from '../../lib/demo/seed';
 import { takeNetworkSnapshot } from '../../lib/snapshots/take';
 import { launchBrowser, screenshot } from '../helpers/browser';
-import { freePort, startProcess, stopAllProcesses, waitForHttp, type RunningProcess } from '../helpers/processes';
+import { freePort, startApp, stopAllProcesses, waitForHttp, type RunningProcess } from '../helpers/processes';
 
 const require = createRequire(import.meta.url);
-const tsxCli = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const OWNER = { email: 'portfolio-owner@example.com', password: 'owner password 123' };
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -92,7 +91,7 @@ describe('search, filters, breakdowns and portfolio pages in chromium', { timeou
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const { DATABASE_URL: _ignored, ...inherited } = process.env;
-    app = startProcess(process.execPath, [tsxCli, 'scripts/start.ts'], {
+    app = startApp({
       ...inherited,
       PORT: String(port),
       EMBEDDED_PG_DATA_DIR: dataDir,

@@ -12,12 +12,11 @@ import { migrate } from '../../lib/db/migrate';
 import { hashPassword } from '../../lib/auth/passwords';
 import { seedDemoNetwork } from '../../lib/demo/seed';
 import { launchBrowser, screenshot } from '../helpers/browser';
-import { freePort, startProcess, stopAllProcesses, waitForHttp, type RunningProcess } from '../helpers/processes';
+import { freePort, startApp, stopAllProcesses, waitForHttp, type RunningProcess } from '../helpers/processes';
 import { startReceiver } from '../helpers/receiver';
 
 const require = createRequire(import.meta.url);
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const tsxCli = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const OWNER = { email: 'operator@example.com', password: 'correct horse battery' };
 const ADMIN = { email: 'moderator@example.com', password: 'admin password 123' };
 const NAME = 'Lighthouse Node';
@@ -104,7 +103,7 @@ describe('operator profiles and password reset in chromium', { timeout: 600_000 
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const { DATABASE_URL: _ignored, ...inherited } = process.env;
-    app = startProcess(process.execPath, [tsxCli, 'scripts/start.ts'], {
+    app = startApp({
       ...inherited,
       PORT: String(port),
       EMBEDDED_PG_DATA_DIR: dataDir,

@@ -4,20 +4,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { launchBrowser, screenshot } from '../helpers/browser';
-import { freePort, startProcess, stopAllProcesses, waitForHttp } from '../helpers/processes';
+import { freePort, startApp, stopAllProcesses, waitForHttp, type RunningProcess } from '../helpers/processes';
 
-const tsxCli = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 describe('security of the running app (npm start)', () => {
   let dataDir: string;
   let base: string;
-  let app: ReturnType<typeof startProcess>;
+  let app: RunningProcess;
   before(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'peerscope-security-'));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const { DATABASE_URL: _ignored, TRUSTED_PROXIES: _none, ...inherited } = process.env;
-    app = startProcess(process.execPath, [tsxCli, 'scripts/start.ts'], {
+    app = startApp({
       ...inherited,
       PORT: String(port),
       EMBEDDED_PG_DATA_DIR: dataDir,

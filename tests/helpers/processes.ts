@@ -53,6 +53,15 @@ export function startProcess(command: string, args: string[], env: Record<string
   return handle;
 }
 
+/**
+ * `npm start` (scripts/start.ts) as a child, run with `node --import tsx` rather than the
+ * tsx CLI: the CLI SIGKILLs a child slow to acknowledge SIGTERM, which would orphan the web
+ * server and the embedded PostgreSQL server and keep the test runner waiting on their pipes.
+ */
+export function startApp(env: Record<string, string | undefined>): RunningProcess {
+  return startProcess(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], env);
+}
+
 /** Polls a URL until it answers with the wanted status, or fails after the timeout. */
 export async function waitForHttp(url: string, { status = 200, timeoutMs = 120_000, process }: { status?: number; timeoutMs?: number; process?: RunningProcess } = {}): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
