@@ -1,6 +1,7 @@
 import { NODE_NETWORKS, SEARCH_MAX_LENGTH, SEARCH_MIN_LENGTH } from '@/lib/api/node-search';
 import { NODE_SORTS, TIERS, type NodesQuery } from '@/lib/api/schemas';
 import { FILTERABLE_SERVICE_FLAGS } from '@/lib/p2p/service-flags';
+import { REACHABILITY_LABELS, VERSION_STATUS_LABELS } from '@/lib/dashboard/labels';
 
 const NETWORK_LABELS: Record<(typeof NODE_NETWORKS)[number], string> = {
   ipv4: 'IPv4',
@@ -9,7 +10,6 @@ const NETWORK_LABELS: Record<(typeof NODE_NETWORKS)[number], string> = {
   i2p: 'I2P',
   cjdns: 'CJDNS',
 };
-import { REACHABILITY_LABELS, VERSION_STATUS_LABELS } from '@/lib/dashboard/labels';
 
 const SORT_LABELS: Record<(typeof NODE_SORTS)[number], string> = {
   last_seen: 'Last seen',
@@ -21,7 +21,13 @@ const SORT_LABELS: Record<(typeof NODE_SORTS)[number], string> = {
 
 /** The disclosure of the less used filters starts open when one of them is set. */
 function moreFiltersSet(query: NodesQuery): boolean {
-  return query.asn !== undefined || query.network !== undefined || (query.services?.length ?? 0) > 0;
+  return (
+    query.status !== undefined ||
+    query.version_status !== undefined ||
+    query.asn !== undefined ||
+    query.network !== undefined ||
+    (query.services?.length ?? 0) > 0
+  );
 }
 
 function flagValue(value: boolean | undefined): string {
@@ -73,24 +79,6 @@ export function NodeFilters({ query }: { query: NodesQuery }) {
         </select>
       </label>
       <label>
-        Reachability
-        <select name="status" defaultValue={query.status ?? ''}>
-          <option value="">Any</option>
-          {(Object.keys(REACHABILITY_LABELS) as (keyof typeof REACHABILITY_LABELS)[]).map((state) => (
-            <option key={state} value={state}>{state === 'reachable' ? 'Reachable (TCP only)' : state === 'unknown' ? 'Never probed' : REACHABILITY_LABELS[state]}</option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Version class
-        <select name="version_status" defaultValue={query.version_status ?? ''}>
-          <option value="">Any</option>
-          {(Object.keys(VERSION_STATUS_LABELS) as (keyof typeof VERSION_STATUS_LABELS)[]).map((status) => (
-            <option key={status} value={status}>{VERSION_STATUS_LABELS[status]}</option>
-          ))}
-        </select>
-      </label>
-      <label>
         Sort by
         <select name="sort" defaultValue={query.sort}>
           {NODE_SORTS.map((sort) => (
@@ -106,8 +94,26 @@ export function NodeFilters({ query }: { query: NodesQuery }) {
         </select>
       </label>
       <details className="more-filters" open={moreFiltersSet(query)}>
-        <summary>Network, ASN and service filters</summary>
+        <summary>Reachability, version class, network, ASN and service filters</summary>
         <div className="more-filters-body">
+          <label>
+            Reachability
+            <select name="status" defaultValue={query.status ?? ''}>
+              <option value="">Any</option>
+              {(Object.keys(REACHABILITY_LABELS) as (keyof typeof REACHABILITY_LABELS)[]).map((state) => (
+                <option key={state} value={state}>{state === 'reachable' ? 'Reachable (TCP only)' : state === 'unknown' ? 'Never probed' : REACHABILITY_LABELS[state]}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Version class
+            <select name="version_status" defaultValue={query.version_status ?? ''}>
+              <option value="">Any</option>
+              {(Object.keys(VERSION_STATUS_LABELS) as (keyof typeof VERSION_STATUS_LABELS)[]).map((status) => (
+                <option key={status} value={status}>{VERSION_STATUS_LABELS[status]}</option>
+              ))}
+            </select>
+          </label>
           <div className="field">
             <label htmlFor="filter-asn">ASN</label>
             <input id="filter-asn" name="asn" defaultValue={query.asn === undefined ? '' : `AS${query.asn}`} maxLength={12} pattern="(?:[Aa][Ss])?[0-9]{1,10}" autoComplete="off" aria-describedby="filter-asn-hint" />

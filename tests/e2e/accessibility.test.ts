@@ -243,7 +243,7 @@ describe('dashboard accessibility in chromium', { timeout: 900_000 }, () => {
     const page = await contexts.get('light')!.newPage();
     const paths: { path: string; ready: string; selector: string; text: RegExp | null; limit: number }[] = [
       { path: '/', ready: 'table.nodes-table', selector: 'a', text: /^Full leaderboard$/, limit: 14 },
-      { path: '/nodes', ready: 'table.nodes-table', selector: 'a', text: /^Next ›$/, limit: 25 },
+      { path: '/nodes', ready: 'table.nodes-table', selector: 'a', text: /^Next ›$/, limit: 24 },
       { path: '/leaderboard', ready: 'table.nodes-table', selector: 'a', text: /^Next ›$/, limit: 13 },
       { path: '/countries', ready: 'table', selector: 'th a', text: /^Nodes/, limit: 17 },
       { path: '/stats', ready: 'table', selector: 'a', text: /^30 days$/, limit: 16 },

@@ -190,7 +190,7 @@ describe('search, filters, breakdowns and portfolio pages in chromium', { timeou
 
   it('the added controls keep the keyboard paths of tests/e2e/accessibility.test.ts within their limits', async () => {
     const nodes = await open('/nodes', 'table.nodes-table');
-    assert.notEqual(await tabsUntil(nodes, 'a', /^Next ›$/, 25), null, '/nodes: Next within 25 Tab presses');
+    assert.notEqual(await tabsUntil(nodes, 'a', /^Next ›$/, 24), null, '/nodes: Next within 24 Tab presses');
     await nodes.close();
     const account = await open('/account', 'form[aria-label="Register a node"]');
     assert.notEqual(await tabsUntil(account, 'button', /^Register node$/, 26), null, '/account: Register node within 26 Tab presses');
