@@ -268,7 +268,7 @@ describe('dashboard accessibility in chromium', { timeout: 900_000 }, () => {
     // The map is one Tab stop: the arrow keys move between its markers.
     await page.goto(`${base}/`);
     await page.locator('a.map-cluster').first().waitFor();
-    assert.ok((await tabsUntil(page, 'a.map-cluster', null, 12)) !== null, 'the map is reached');
+    assert.ok((await tabsUntil(page, 'a.map-cluster', null, 14)) !== null, 'the map is reached');
     const first = await page.evaluate(() => document.activeElement!.getAttribute('aria-label'));
     await page.keyboard.press('ArrowRight');
     const second = await page.evaluate(() => document.activeElement!.getAttribute('aria-label'));

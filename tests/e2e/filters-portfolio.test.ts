@@ -193,7 +193,7 @@ describe('search, filters, breakdowns and portfolio pages in chromium', { timeou
     assert.notEqual(await tabsUntil(nodes, 'a', /^Next ›$/, 24), null, '/nodes: Next within 24 Tab presses');
     await nodes.close();
     const account = await open('/account', 'form[aria-label="Register a node"]');
-    assert.notEqual(await tabsUntil(account, 'button', /^Register node$/, 26), null, '/account: Register node within 26 Tab presses');
+    assert.notEqual(await tabsUntil(account, 'button', /^Register node$/, 28), null, '/account: Register node within 28 Tab presses');
     await account.close();
   });
 
