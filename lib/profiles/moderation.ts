@@ -1,4 +1,5 @@
 import { audit } from '../admin/audit';
+import { moderationItemBase } from '../admin/moderation-item';
 import type { Sql } from '../db/client';
 import { conflict, notFound } from '../http/http-error';
 import { removeStoredAvatars } from './avatar-store';
@@ -35,14 +36,7 @@ export async function profileQueueItems(sql: Sql, ids: string[]) {
     if (!row) return [];
     const current = live.get(row.node_id) ?? null;
     return [{
-      id: row.id,
-      item_type: row.kind,
-      item_id: row.id,
-      user_id: row.user_id,
-      user_email: row.user_email,
-      status: row.status,
-      created_at: row.created_at.toISOString(),
-      node_info: { ip: row.ip, port: row.port, country_name: row.country_name },
+      ...moderationItemBase(row, row.kind),
       // The spec's item shape holds for every kind: no verification here.
       verification_info: null,
       ...(row.kind === 'profile'

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { audit } from '../admin/audit';
+import { moderationItemBase } from '../admin/moderation-item';
 import type { Sql } from '../db/client';
 import { conflict, HttpError, notFound } from '../http/http-error';
 import { nodeIdSchema } from '../http/id-schemas';
@@ -218,14 +219,7 @@ const QUEUE_COLUMNS = (sql: Sql) => sql`
 
 function presentQueueRow(row: QueueRow) {
   return {
-    id: row.id,
-    item_type: 'verification' as const,
-    item_id: row.id,
-    user_id: row.user_id,
-    user_email: row.user_email,
-    status: row.status,
-    created_at: row.created_at.toISOString(),
-    node_info: { ip: row.ip, port: row.port, country_name: row.country_name },
+    ...moderationItemBase(row, 'verification' as const),
     verification_info: { method: row.method, created_at: row.created_at.toISOString() },
     node_id: row.node_id,
     user_agent: row.user_agent,
