@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { forEachRow, GrowingColumns, OrganizationNames, sortedOrder, type AsnRecord } from './asn-ranges';
+import { readAsnCsvColumns, type AsnRecord } from './asn-ranges';
 import { ipv4ToNumber, ipv6ToBigInt } from './ip';
 
 /**
@@ -26,26 +26,11 @@ function words128(value: bigint): [number, number, number, number] {
 
 /** Streams the two numeric CSVs into the compact block. */
 export async function buildCompactAsn(ipv4CsvPath: string, ipv6CsvPath: string): Promise<Buffer> {
-  const organizations = new OrganizationNames();
-  const v4 = new GrowingColumns();
-  const v6Start: bigint[] = [];
-  const v6End: bigint[] = [];
-  const v6 = new GrowingColumns();
-  const toV4 = (value: string) => (value.includes('.') ? ipv4ToNumber(value) : Number(value));
-  const toV6 = (value: string) => (value.includes(':') ? ipv6ToBigInt(value) : BigInt(value));
-  await forEachRow(ipv4CsvPath, (row) => v4.push(toV4(row.start), toV4(row.end), row.asn, organizations.intern(row.organization)));
-  await forEachRow(ipv6CsvPath, (row) => {
-    v6Start.push(toV6(row.start));
-    v6End.push(toV6(row.end));
-    v6.push(0, 0, row.asn, organizations.intern(row.organization));
-  });
-  const v4Columns = v4.sortedByStart();
-  const order = sortedOrder(v6Start) ?? [...v6Start.keys()];
-  const v6Columns = v6.trimmed();
+  const { v4, v6, organizations } = await readAsnCsvColumns(ipv4CsvPath, ipv6CsvPath);
   return encodeCompactAsn({
-    v4: v4Columns,
-    v6: order.map((index) => ({ start: v6Start[index]!, end: v6End[index]!, asn: v6Columns.asn[index]!, org: v6Columns.org[index]! })),
-    organizations: organizations.names,
+    v4,
+    v6: v6.start.map((start, index) => ({ start, end: v6.end[index]!, asn: v6.asn[index]!, org: v6.org[index]! })),
+    organizations,
   });
 }
 

@@ -115,6 +115,42 @@ export class GrowingColumns {
   }
 }
 
+/** The ranges of the two numeric CSVs as columns sorted by start (typed arrays; IPv6 bounds as bigints). */
+export interface AsnCsvColumns {
+  v4: { start: Uint32Array; end: Uint32Array; asn: Uint32Array; org: Uint32Array };
+  v6: { start: bigint[]; end: bigint[]; asn: Uint32Array; org: Uint32Array };
+  organizations: string[];
+}
+
+/** Streams the IPv4 and IPv6 numeric CSVs (rows sorted by range start, as published) into sorted columns. */
+export async function readAsnCsvColumns(ipv4CsvPath: string, ipv6CsvPath: string): Promise<AsnCsvColumns> {
+  const organizations = new OrganizationNames();
+  const v4 = new GrowingColumns();
+  const v6Start: bigint[] = [];
+  const v6End: bigint[] = [];
+  const v6 = new GrowingColumns();
+  const toV4 = (value: string) => (value.includes('.') ? ipv4ToNumber(value) : Number(value));
+  const toV6 = (value: string) => (value.includes(':') ? ipv6ToBigInt(value) : BigInt(value));
+  await forEachRow(ipv4CsvPath, (row) => v4.push(toV4(row.start), toV4(row.end), row.asn, organizations.intern(row.organization)));
+  await forEachRow(ipv6CsvPath, (row) => {
+    v6Start.push(toV6(row.start));
+    v6End.push(toV6(row.end));
+    v6.push(0, 0, row.asn, organizations.intern(row.organization));
+  });
+  const order = sortedOrder(v6Start);
+  const v6Columns = v6.trimmed();
+  return {
+    v4: v4.sortedByStart(),
+    v6: {
+      start: order ? order.map((index) => v6Start[index]!) : v6Start,
+      end: order ? order.map((index) => v6End[index]!) : v6End,
+      asn: order ? Uint32Array.from(order, (index) => v6Columns.asn[index]!) : v6Columns.asn,
+      org: order ? Uint32Array.from(order, (index) => v6Columns.org[index]!) : v6Columns.org,
+    },
+    organizations: organizations.names,
+  };
+}
+
 export class AsnRangeTable {
   private constructor(
     private readonly v4Start: Uint32Array,
@@ -130,33 +166,8 @@ export class AsnRangeTable {
 
   /** Streams the IPv4 and IPv6 numeric CSVs (rows sorted by range start, as published) into typed arrays. */
   static async load(ipv4CsvPath: string, ipv6CsvPath: string): Promise<AsnRangeTable> {
-    const organizations = new OrganizationNames();
-    const v4 = new GrowingColumns();
-    const v6Start: bigint[] = [];
-    const v6End: bigint[] = [];
-    const v6 = new GrowingColumns();
-    const toV4 = (value: string) => (value.includes('.') ? ipv4ToNumber(value) : Number(value));
-    const toV6 = (value: string) => (value.includes(':') ? ipv6ToBigInt(value) : BigInt(value));
-    await forEachRow(ipv4CsvPath, (row) => v4.push(toV4(row.start), toV4(row.end), row.asn, organizations.intern(row.organization)));
-    await forEachRow(ipv6CsvPath, (row) => {
-      v6Start.push(toV6(row.start));
-      v6End.push(toV6(row.end));
-      v6.push(0, 0, row.asn, organizations.intern(row.organization));
-    });
-    const v4Columns = v4.sortedByStart();
-    const order = sortedOrder(v6Start);
-    const v6Columns = v6.trimmed();
-    return new AsnRangeTable(
-      v4Columns.start,
-      v4Columns.end,
-      v4Columns.asn,
-      v4Columns.org,
-      order ? order.map((index) => v6Start[index]!) : v6Start,
-      order ? order.map((index) => v6End[index]!) : v6End,
-      order ? Uint32Array.from(order, (index) => v6Columns.asn[index]!) : v6Columns.asn,
-      order ? Uint32Array.from(order, (index) => v6Columns.org[index]!) : v6Columns.org,
-      organizations.names,
-    );
+    const { v4, v6, organizations } = await readAsnCsvColumns(ipv4CsvPath, ipv6CsvPath);
+    return new AsnRangeTable(v4.start, v4.end, v4.asn, v4.org, v6.start, v6.end, v6.asn, v6.org, organizations);
   }
 
   /** Accepts numeric bounds (the *-num.csv files) or textual addresses (the plain files). */
